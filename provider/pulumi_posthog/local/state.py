@@ -1,0 +1,114 @@
+"""posthog-local's in-memory control state: rate limits, injected faults, request counts, backfill pacing."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter, deque
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+_lock = threading.Lock()
+
+
+@dataclass
+class Fault:
+    """One fault rule: what to do to matching requests, for the next ``count`` of them or a ``share``."""
+
+    id: int
+    status: int | None = None
+    latency_ms: int = 0
+    drop: bool = False
+    when: str = "before"  # "before" the view runs (nothing written) or "after" it committed
+    count: int | None = None
+    share: float | None = None
+    method: str | None = None
+    path: str | None = None
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method.upper() != method.upper():
+            return False
+        return not (self.path and not re.search(self.path, path))
+
+    def describe(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ControlState:
+    rate_limit_enabled: bool = False
+    burst_rate: str = "480/minute"
+    sustained_rate: str = "4800/hour"
+    faults: list[Fault] = field(default_factory=list)
+    next_fault_id: int = 1
+    requests: Counter[str] = field(default_factory=Counter)
+    recent: deque[tuple[str, str, int]] = field(default_factory=lambda: deque(maxlen=20000))
+    max_concurrent_backfills: int = 10
+    backfill_seconds: float = 2.0
+    rng: random.Random = field(default_factory=random.Random)
+
+
+STATE = ControlState()
+
+
+def reset() -> None:
+    global STATE
+    with _lock:
+        STATE = ControlState()
+
+
+def get() -> ControlState:
+    return STATE
+
+
+def add_fault(**spec: Any) -> Fault:
+    with _lock:
+        fault = Fault(id=STATE.next_fault_id, **spec)
+        STATE.next_fault_id += 1
+        STATE.faults.append(fault)
+        return fault
+
+
+def clear_faults() -> None:
+    with _lock:
+        STATE.faults.clear()
+
+
+def take_fault(method: str, path: str) -> Fault | None:
+    """The first rule that fires for this request (consuming one of its ``count``), or None."""
+    with _lock:
+        for fault in list(STATE.faults):
+            if not fault.matches(method, path):
+                continue
+            if fault.count is not None:
+                fault.count -= 1
+                if fault.count <= 0:
+                    STATE.faults.remove(fault)
+            elif fault.share is not None and STATE.rng.random() >= fault.share:
+                continue
+            fault.hits += 1
+            return fault
+    return None
+
+
+def record_request(method: str, path: str, status: int) -> None:
+    with _lock:
+        STATE.requests[method] += 1
+        STATE.requests["total"] += 1
+        STATE.recent.append((method, path, status))
+
+
+def request_counts() -> dict[str, Any]:
+    with _lock:
+        return {
+            "counts": dict(STATE.requests),
+            "recent": [{"method": m, "path": p, "status": s} for m, p, s in STATE.recent],
+        }
+
+
+def clear_requests() -> None:
+    with _lock:
+        STATE.requests.clear()
+        STATE.recent.clear()

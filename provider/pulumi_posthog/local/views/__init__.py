@@ -1,0 +1,1 @@
+"""posthog-local's API views, one module per PostHog resource."""
