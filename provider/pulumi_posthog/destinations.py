@@ -1,0 +1,371 @@
+"""Batch-export destination types: their config fields, required and secret keys, rules, and typed helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Config keys every destination accepts besides its own (PostHog's BaseBatchExportInputs users may set).
+BASE_FIELDS: dict[str, type] = {"exclude_events": list, "include_events": list}
+
+FILE_FORMATS: dict[str, tuple[str, ...]] = {
+    "Parquet": ("zstd", "lz4", "snappy", "gzip", "brotli"),
+    "JSONLines": ("gzip", "brotli"),
+}
+HTTP_URLS = ("https://us.i.posthog.com/batch/", "https://eu.i.posthog.com/batch/")
+INTERVALS = ("hour", "day", "week", "every 5 minutes", "every 15 minutes")
+MODELS = ("events", "persons", "sessions", "hogql")
+
+
+@dataclass(frozen=True)
+class DestinationType:
+    """What PostHog knows about one destination ``type``."""
+
+    name: str
+    required: tuple[str, ...]
+    fields: dict[str, type]
+    secret: frozenset[str] = frozenset()
+    integration_kind: str | None = None
+    integration_required: bool = False
+    object_storage: bool = False
+    server_defaults: dict[str, Any] = field(default_factory=dict)
+    legacy: bool = False
+
+    def all_fields(self) -> dict[str, type]:
+        return {**BASE_FIELDS, **self.fields}
+
+
+_S3_COMMON: dict[str, type] = {
+    "bucket_name": str,
+    "region": str,
+    "prefix": str,
+    "compression": str,
+    "file_format": str,
+    "max_file_size_mb": int,
+    "legacy_parquet_extension": bool,
+}
+_S3_REQUIRED = ("bucket_name", "region", "prefix")
+_PARQUET_DEFAULT = {"legacy_parquet_extension": False}
+
+TYPES: dict[str, DestinationType] = {
+    t.name: t
+    for t in (
+        DestinationType(
+            "AwsS3",
+            _S3_REQUIRED,
+            {**_S3_COMMON, "encryption": str, "kms_key_id": str},
+            frozenset({"aws_access_key_id", "aws_secret_access_key"}),
+            integration_kind="aws-s3",
+            integration_required=True,
+            object_storage=True,
+            server_defaults=_PARQUET_DEFAULT,
+        ),
+        DestinationType(
+            "S3Compatible",
+            _S3_REQUIRED,
+            {**_S3_COMMON, "use_virtual_style_addressing": bool},
+            frozenset({"aws_access_key_id", "aws_secret_access_key"}),
+            integration_kind="s3-compatible",
+            integration_required=True,
+            object_storage=True,
+            server_defaults=_PARQUET_DEFAULT,
+        ),
+        DestinationType(
+            "S3",
+            (*_S3_REQUIRED, "aws_access_key_id", "aws_secret_access_key"),
+            {
+                **_S3_COMMON,
+                "aws_access_key_id": str,
+                "aws_secret_access_key": str,
+                "endpoint_url": str,
+                "encryption": str,
+                "kms_key_id": str,
+            },
+            frozenset({"aws_access_key_id", "aws_secret_access_key"}),
+            object_storage=True,
+            legacy=True,
+        ),
+        DestinationType(
+            "Snowflake",
+            ("database", "warehouse", "schema"),
+            {
+                "database": str,
+                "warehouse": str,
+                "schema": str,
+                "table_name": str,
+                "role": str,
+                # Inline credentials: accepted by 2025-era PostHog only; newest needs a snowflake Integration.
+                "account": str,
+                "user": str,
+                "password": str,
+                "authentication_type": str,
+                "private_key": str,
+                "private_key_passphrase": str,
+            },
+            frozenset({"user", "password", "private_key", "private_key_passphrase"}),
+            integration_kind="snowflake",
+            integration_required=True,
+        ),
+        DestinationType(
+            "Postgres",
+            ("database",),
+            {
+                "database": str,
+                "schema": str,
+                "table_name": str,
+                "user": str,
+                "host": str,
+                "port": int,
+                "password": str,
+                "has_self_signed_cert": bool,
+            },
+            frozenset({"user", "password"}),
+            integration_kind="postgresql",
+            integration_required=True,
+        ),
+        DestinationType(
+            "Redshift",
+            ("database",),
+            {
+                "database": str,
+                "user": str,
+                "password": str,
+                "host": str,
+                "schema": str,
+                "table_name": str,
+                "port": int,
+                "properties_data_type": str,
+                "mode": str,
+                "copy_inputs": dict,
+            },
+            frozenset({"user", "password", "aws_access_key_id", "aws_secret_access_key"}),
+            integration_kind="aws-redshift",
+            integration_required=True,
+        ),
+        DestinationType(
+            "BigQuery",
+            ("dataset_id",),
+            {
+                "dataset_id": str,
+                "table_id": str,
+                "use_json_type": bool,
+                "project_id": str,
+                "private_key": str,
+                "private_key_id": str,
+                "token_uri": str,
+                "client_email": str,
+            },
+            frozenset({"private_key", "private_key_id", "client_email", "token_uri"}),
+            integration_kind="google-cloud-service-account",
+            integration_required=True,
+        ),
+        DestinationType(
+            "Databricks",
+            ("http_path", "catalog", "schema", "table_name"),
+            {
+                "http_path": str,
+                "catalog": str,
+                "schema": str,
+                "table_name": str,
+                "use_variant_type": bool,
+                "use_automatic_schema_evolution": bool,
+            },
+            integration_kind="databricks",
+            integration_required=True,
+        ),
+        DestinationType(
+            "AzureBlob",
+            ("container_name",),
+            {
+                "container_name": str,
+                "prefix": str,
+                "compression": str,
+                "file_format": str,
+                "max_file_size_mb": int,
+                "legacy_parquet_extension": bool,
+            },
+            integration_kind="azure-blob",
+            integration_required=True,
+            object_storage=True,
+            server_defaults=_PARQUET_DEFAULT,
+        ),
+        DestinationType("HTTP", ("url", "token"), {"url": str, "token": str}, frozenset({"token"})),
+    )
+}
+
+# Secret keys of each integration kind's config (PostHog keeps them in sensitive_config and never returns them).
+INTEGRATION_SECRETS: dict[str, frozenset[str]] = {
+    "aws-s3": frozenset({"aws_access_key_id", "aws_secret_access_key"}),
+    "s3-compatible": frozenset({"aws_access_key_id", "aws_secret_access_key"}),
+    "postgresql": frozenset({"password"}),
+    "aws-redshift": frozenset({"password", "aws_access_key_id", "aws_secret_access_key"}),
+    "snowflake": frozenset({"password", "private_key", "private_key_passphrase"}),
+    "google-cloud-service-account": frozenset({"private_key", "private_key_id", "token_uri"}),
+    "databricks": frozenset({"client_id", "client_secret"}),
+    "azure-blob": frozenset({"connection_string"}),
+}
+
+
+def destination_type(name: str) -> DestinationType | None:
+    return TYPES.get(name)
+
+
+def _destination(type_: str, integration_id: Any, config: dict[str, Any]) -> dict[str, Any]:
+    config = {k: v for k, v in config.items() if v is not None and k != "integration_id"}
+    result: dict[str, Any] = {"type": type_, "config": config}
+    if integration_id is not None:
+        result["integration_id"] = integration_id
+    return result
+
+
+# Typed helpers: each returns exactly the dict form of ``destination``; every argument may be a Pulumi Input.
+
+
+def AwsS3(
+    *,
+    bucket_name: Any,
+    region: Any,
+    prefix: Any,
+    integration_id: Any = None,
+    file_format: Any = None,
+    compression: Any = None,
+    encryption: Any = None,
+    kms_key_id: Any = None,
+    max_file_size_mb: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Amazon S3 through an ``aws-s3`` Integration (role or access keys)."""
+    return _destination("AwsS3", integration_id, dict(locals()))
+
+
+def S3Compatible(
+    *,
+    bucket_name: Any,
+    region: Any,
+    prefix: Any,
+    integration_id: Any = None,
+    file_format: Any = None,
+    compression: Any = None,
+    max_file_size_mb: Any = None,
+    use_virtual_style_addressing: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """S3-compatible storage (R2, Spaces, MinIO…) through an ``s3-compatible`` Integration."""
+    return _destination("S3Compatible", integration_id, dict(locals()))
+
+
+def S3(
+    *,
+    bucket_name: Any,
+    region: Any,
+    prefix: Any,
+    aws_access_key_id: Any,
+    aws_secret_access_key: Any,
+    endpoint_url: Any = None,
+    file_format: Any = None,
+    compression: Any = None,
+    encryption: Any = None,
+    kms_key_id: Any = None,
+    max_file_size_mb: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Legacy ``S3`` with inline keys: only older (2025-era) PostHog accepts it."""
+    return _destination("S3", None, dict(locals()))
+
+
+def Snowflake(
+    *,
+    database: Any,
+    warehouse: Any,
+    schema: Any,
+    integration_id: Any = None,
+    table_name: Any = None,
+    role: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Snowflake through a ``snowflake`` Integration."""
+    return _destination("Snowflake", integration_id, dict(locals()))
+
+
+def Postgres(
+    *,
+    database: Any,
+    integration_id: Any = None,
+    schema: Any = None,
+    table_name: Any = None,
+    has_self_signed_cert: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """PostgreSQL through a ``postgresql`` Integration."""
+    return _destination("Postgres", integration_id, dict(locals()))
+
+
+def Redshift(
+    *,
+    database: Any,
+    integration_id: Any = None,
+    host: Any = None,
+    schema: Any = None,
+    table_name: Any = None,
+    properties_data_type: Any = None,
+    mode: Any = None,
+    copy_inputs: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Amazon Redshift through an ``aws-redshift`` Integration (``host`` is the cluster/workgroup endpoint)."""
+    return _destination("Redshift", integration_id, dict(locals()))
+
+
+def BigQuery(
+    *,
+    dataset_id: Any,
+    integration_id: Any = None,
+    table_id: Any = None,
+    use_json_type: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Google BigQuery through a ``google-cloud-service-account`` Integration."""
+    return _destination("BigQuery", integration_id, dict(locals()))
+
+
+def Databricks(
+    *,
+    http_path: Any,
+    catalog: Any,
+    schema: Any,
+    table_name: Any,
+    integration_id: Any = None,
+    use_variant_type: Any = None,
+    use_automatic_schema_evolution: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Databricks through a ``databricks`` Integration."""
+    return _destination("Databricks", integration_id, dict(locals()))
+
+
+def AzureBlob(
+    *,
+    container_name: Any,
+    integration_id: Any = None,
+    prefix: Any = None,
+    file_format: Any = None,
+    compression: Any = None,
+    max_file_size_mb: Any = None,
+    exclude_events: Any = None,
+    include_events: Any = None,
+) -> dict[str, Any]:
+    """Azure Blob Storage through an ``azure-blob`` Integration."""
+    return _destination("AzureBlob", integration_id, dict(locals()))
+
+
+def HTTP(*, url: Any, token: Any, exclude_events: Any = None, include_events: Any = None) -> dict[str, Any]:
+    """PostHog-to-PostHog HTTP export (``url`` must be a PostHog batch ingestion URL)."""
+    return _destination("HTTP", None, dict(locals()))

@@ -1,0 +1,340 @@
+"""The BatchExport resource: one export pipeline, written through /api/projects/{project_id}/batch_exports/."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.client.normalize import coerce_types
+from pulumi_posthog.destinations import TYPES
+from pulumi_posthog.resources.batch_export_rules import check_destination, check_schedule, parse_datetime
+from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.program import PostHogResource, secret_values
+from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
+from pulumi_posthog.resources.values import is_unknown, plain, same
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SIMPLE = ("name", "model", "interval", "start_at", "end_at", "hogql_query", "filters", "timezone")
+OUTPUTS = ("team_id", "created_at", "last_updated_at", "last_paused_at", "schema")
+
+
+def canonical_time(value: Any) -> Any:
+    """Datetimes compare as UTC instants (PostHog answers ``2026-01-01T00:00:00Z`` for ``…+00:00``)."""
+    if not isinstance(value, str):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def offset_default(name: str, interval: Any) -> int | None:
+    if name == "offset_hour":
+        return 0 if interval in ("day", "week") else None
+    return 0 if interval == "week" else None
+
+
+def integration_of(destination: dict[str, Any]) -> Any:
+    value = destination.get("integration_id", destination.get("integration"))
+    return plain(value)
+
+
+def secret_keys(type_: str) -> frozenset[str]:
+    spec = TYPES.get(type_)
+    return spec.secret if spec else frozenset()
+
+
+def normalized_config(type_: str, config: dict[str, Any] | None) -> dict[str, Any]:
+    spec = TYPES.get(type_)
+    declared = spec.all_fields() if spec else None
+    return {k: v for k, v in plain(coerce_types(dict(config or {}), declared)).items() if v is not None}
+
+
+class BatchExportSpec(ResourceSpec):
+    """Unset optional properties mean PostHog's defaults, except ``paused`` (PostHog pauses failing exports)."""
+
+    name = "BatchExport"
+    doc = "A PostHog batch export: a scheduled pipeline that writes events, persons or sessions to a destination."
+    fields = (
+        Field("project_id", int, required=True, replace=True, doc="The PostHog project (environment) id."),
+        Field("name", str, required=True, doc="A name for the export."),
+        Field(
+            "destination",
+            dict,
+            required=True,
+            doc="Where to write: {type, config, integration_id} — use posthog.destinations helpers. "
+            "Changing its type replaces the export.",
+        ),
+        Field("interval", str, required=True, doc="hour, day, week, or (feature-flagged) every 5/15 minutes."),
+        Field("model", str, replace=True, default="events", doc="events, persons, sessions or hogql."),
+        Field("paused", bool, unmanaged_when_unset=True, doc="Pause or resume; unset leaves PostHog's state."),
+        Field("start_at", str, default=None, normalize=canonical_time, doc="Schedule start (ISO 8601)."),
+        Field("end_at", str, default=None, normalize=canonical_time, doc="Schedule end (ISO 8601)."),
+        Field("hogql_query", str, default=None, doc="HogQL SELECT … FROM events defining the exported columns."),
+        Field("filters", list, default=None, doc="Event/person/HogQL property filters."),
+        Field("timezone", str, default="UTC", doc="IANA time zone of the schedule."),
+        Field("offset_day", int, unmanaged_when_unset=True, doc="Weekly exports: day of week (0 = Sunday)."),
+        Field("offset_hour", int, unmanaged_when_unset=True, doc="Daily/weekly exports: hour of day (0-23)."),
+        Field(
+            "adopt_id",
+            str,
+            replace=True,
+            provider_only=True,
+            doc="Manage an existing export (its UUID) instead of creating one.",
+        ),
+    )
+    outputs = OUTPUTS
+
+    # -- check -------------------------------------------------------------------------------------------------
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        failures = [CheckFailure("destination", p) for p in check_destination(news.get("destination"))]
+        failures += check_schedule(news)
+        name = news.get("name")
+        if isinstance(name, str) and not name.strip():
+            failures.append(CheckFailure("name", "This field may not be blank."))
+        project = plain(news.get("project_id"))
+        if isinstance(project, int) and not isinstance(project, bool) and project <= 0:
+            failures.append(CheckFailure("project_id", "project_id must be a positive project id."))
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not UUID_RE.match(adopt):
+            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not a batch export UUID."))
+        return news, failures
+
+    # -- diff --------------------------------------------------------------------------------------------------
+    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        result = super().diff(olds, {k: v for k, v in news.items() if k != "destination"} | {"destination": None})
+        if "destination" in result.changed:
+            result.changed.remove("destination")
+        self._diff_destination(result, olds.get("destination") or {}, news.get("destination"))
+        interval = news.get("interval")
+        for name in ("offset_day", "offset_hour"):
+            new = news.get(name)
+            if new is None:
+                if "interval" not in result.changed:
+                    continue  # unset offsets follow PostHog when nothing else moves them
+                new = offset_default(name, interval)
+            if is_unknown(new) or is_unknown(interval):
+                result.add(name)
+                continue
+            old = olds.get(name, offset_default(name, olds.get("interval")))
+            if not same(new, old):
+                result.add(name)
+        return result
+
+    @staticmethod
+    def _diff_destination(result: Diff, old: dict[str, Any], new: Any) -> None:
+        if is_unknown(new):
+            result.add("destination", is_unknown(new.get("type")) if isinstance(new, dict) else True)
+            return
+        if not isinstance(new, dict):
+            return
+        if not same(new.get("type"), old.get("type")):
+            result.add("destination", replace=True)
+            return
+        if is_unknown(new.get("config")) or not same(integration_of(new), integration_of(old)):
+            result.add("destination")
+            return
+        if config_changes(new.get("type", ""), old.get("config"), new.get("config")):
+            result.add("destination")
+
+    # -- API calls ---------------------------------------------------------------------------------------------
+    def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {k: plain(inputs[k]) for k in SIMPLE if inputs.get(k) is not None}
+        for name in ("paused", "offset_day", "offset_hour"):
+            if inputs.get(name) is not None:
+                body[name] = plain(inputs[name])
+        destination = inputs["destination"]
+        body["destination"] = {"type": destination["type"], "config": plain(destination.get("config") or {})}
+        integration = integration_of(destination)
+        if integration is not None:
+            body["destination"]["integration_id"] = integration
+        return body
+
+    def outs(self, server: dict[str, Any], inputs: dict[str, Any], project_id: Any) -> dict[str, Any]:
+        """Outputs: PostHog's view, with configured secrets kept (PostHog never returns them)."""
+        server_destination = server.get("destination") or {}
+        type_ = server_destination.get("type") or (inputs.get("destination") or {}).get("type", "")
+        config = normalized_config(type_, server_destination.get("config"))
+        configured = (inputs.get("destination") or {}).get("config") or {}
+        for key in secret_keys(type_):
+            if configured.get(key) is not None:
+                config[key] = plain(configured[key])
+        destination: dict[str, Any] = {"type": type_, "config": config}
+        integration = integration_of(server_destination)
+        if integration is not None:
+            destination["integration_id"] = integration
+        result: dict[str, Any] = {k: plain(server.get(k)) for k in (*SIMPLE, *OUTPUTS)}
+        if "hogql_query" not in server:  # older PostHog never echoes it
+            result["hogql_query"] = inputs.get("hogql_query")
+        result.update(
+            project_id=plain(project_id),
+            destination=destination,
+            paused=server.get("paused"),
+            offset_day=server.get("offset_day"),
+            offset_hour=server.get("offset_hour"),
+            adopt_id=inputs.get("adopt_id"),
+        )
+        for name in ("start_at", "end_at"):
+            result[name] = canonical_time(result.get(name))
+        return {k: v for k, v in result.items() if v is not None}
+
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        client = ctx.client
+        project = plain(inputs["project_id"])
+        body = self.body(inputs)
+        adopt = inputs.get("adopt_id")
+        if adopt:
+            current = client.get_batch_export(project, adopt)
+            state = self.outs(current, inputs, project)
+            changes = self.diff(state, inputs).changed
+            if changes:
+                ctx.warn(f"adopting batch export '{current.get('name')}' ({adopt}); changing {', '.join(changes)}")
+                return adopt, self.update(ctx, adopt, state, inputs)
+            return adopt, state
+        wanted_type = body["destination"]["type"]
+        created, _ = write_once(
+            lambda: client.create_batch_export(project, body),
+            lambda: client.list_batch_exports(project),
+            lambda e: e.get("name") == body["name"] and (e.get("destination") or {}).get("type") == wanted_type,
+            f"batch export '{body['name']}'",
+        )
+        return str(created["id"]), self.outs(created, inputs, project)
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        project = state.get("project_id")
+        server = ctx.client.get_batch_export(project, id_)
+        outs = self.outs(server, state, project)
+        if server.get("paused") and state.get("paused") is False:
+            ctx.warn(
+                f"batch export '{server.get('name')}' ({id_}) is paused in PostHog (it pauses exports after "
+                "repeated failures): look at its runs, then set paused=False to resume it"
+            )
+        inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
+        return outs, inputs
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        client = ctx.client
+        project = plain(olds.get("project_id", news.get("project_id")))
+        changed = self.diff(olds, news).changed
+        body: dict[str, Any] = {k: plain(news.get(k)) for k in SIMPLE if k in changed}
+        if {"interval", "offset_day", "offset_hour"} & set(changed):
+            interval = news.get("interval")
+            body["interval"] = interval
+            for name in ("offset_day", "offset_hour"):
+                value = news.get(name)
+                applies = offset_default(name, interval) is not None
+                body[name] = plain(value) if value is not None and applies else None
+        if "destination" in changed:
+            body["destination"] = destination_patch(olds.get("destination") or {}, news["destination"])
+        server: dict[str, Any] | None = client.update_batch_export(project, id_, body) if body else None
+        if "paused" in changed:
+            if news.get("paused"):
+                client.pause_batch_export(project, id_)
+                paused_at = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+            else:
+                client.unpause_batch_export(project, id_)
+                paused_at = None
+            base = server if server is not None else olds_as_server(olds)
+            server = {**base, "paused": bool(news.get("paused"))}
+            if paused_at:
+                server["last_paused_at"] = paused_at
+        if server is None:
+            server = olds_as_server(olds)
+        return self.outs(server, news, project)
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        ctx.client.delete_batch_export(state.get("project_id"), id_)
+
+
+def config_changes(type_: str, old: Any, new: Any) -> dict[str, Any]:
+    """Keys to PATCH: changed values, and removed keys as None (PostHog merges config, so absent keeps)."""
+    spec = TYPES.get(type_)
+    old_config = normalized_config(type_, old if isinstance(old, dict) else {})
+    new_config = normalized_config(type_, new if isinstance(new, dict) else {})
+    changes = {k: v for k, v in new_config.items() if not same(old_config.get(k), v)}
+    defaults = spec.server_defaults if spec else {}
+    for key, value in old_config.items():
+        if key in new_config or (key in defaults and same(defaults[key], value)):
+            continue
+        changes[key] = None
+    return changes
+
+
+def destination_patch(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH ``destination``: PostHog needs both ``type`` and ``config`` (send only the changed keys)."""
+    patch: dict[str, Any] = {
+        "type": new["type"],
+        "config": config_changes(new["type"], old.get("config"), new.get("config")),
+    }
+    integration = integration_of(new)
+    if not same(integration, integration_of(old)) and integration is not None:
+        patch["integration_id"] = integration
+    return patch
+
+
+def olds_as_server(olds: dict[str, Any]) -> dict[str, Any]:
+    """The last known state in PostHog's shape (to build outputs without another GET)."""
+    destination = dict(olds.get("destination") or {})
+    if "integration_id" in destination:
+        destination["integration"] = destination.pop("integration_id")
+    return {**olds, "destination": destination}
+
+
+SPEC = register(BatchExportSpec())
+
+
+def _secret_destination(destination: Any) -> Any:
+    """The destination with its type's secret config values (token, password, keys…) made Pulumi secrets."""
+    if not isinstance(destination, dict):
+        return pulumi.Output.secret(destination) if isinstance(destination, pulumi.Output) else destination
+    type_ = destination.get("type")
+    config = destination.get("config")
+    if isinstance(type_, str):
+        wrapped = secret_values(config, secret_keys(type_))
+    else:
+        wrapped = pulumi.Output.secret(config) if config is not None else None
+    return {**destination, "config": wrapped} if config is not None else destination
+
+
+class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
+    """A batch export. ``destination`` takes a ``posthog.destinations`` helper or the dict PostHog uses."""
+
+    team_id: pulumi.Output[int]
+    created_at: pulumi.Output[str]
+    last_updated_at: pulumi.Output[str]
+    last_paused_at: pulumi.Output[str | None]
+    schema: pulumi.Output[dict[str, Any] | None]
+    paused: pulumi.Output[bool]
+    destination: pulumi.Output[dict[str, Any]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        project_id: pulumi.Input[int],
+        name: pulumi.Input[str],
+        destination: pulumi.Input[dict[str, Any]],
+        interval: pulumi.Input[str],
+        model: pulumi.Input[str] | None = None,
+        paused: pulumi.Input[bool] | None = None,
+        start_at: pulumi.Input[str] | None = None,
+        end_at: pulumi.Input[str] | None = None,
+        hogql_query: pulumi.Input[str] | None = None,
+        filters: pulumi.Input[list[dict[str, Any]]] | None = None,
+        timezone: pulumi.Input[str] | None = None,
+        offset_day: pulumi.Input[int] | None = None,
+        offset_hour: pulumi.Input[int] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        connection: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
+        inputs["destination"] = _secret_destination(destination)
+        super().__init__("BatchExport", resource_name, inputs, opts, connection)

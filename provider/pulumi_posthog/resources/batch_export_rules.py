@@ -1,0 +1,232 @@
+"""PostHog's batch-export validation rules, checked offline (no network) so `pulumi preview` fails early."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.destinations import FILE_FORMATS, HTTP_URLS, INTERVALS, MODELS, TYPES, DestinationType
+from pulumi_posthog.resources.values import is_unknown, plain
+
+# Inline credentials that 2025-era PostHog accepted instead of an Integration, per destination type.
+INLINE_CREDENTIALS: dict[str, tuple[str, ...]] = {
+    "Snowflake": ("account", "user"),
+    "Postgres": ("host", "user", "password"),
+    "Redshift": ("host", "user", "password"),
+    "BigQuery": ("private_key", "client_email"),
+}
+FILTER_TYPES = ("event", "hogql", "person")
+
+
+@lru_cache(maxsize=1)
+def timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _accepts(declared: type, value: Any) -> bool:
+    if declared is bool:
+        return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+    if declared is int:
+        if isinstance(value, bool):
+            return False
+        return isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())
+    return isinstance(value, declared)
+
+
+def check_destination(destination: Any) -> list[str]:
+    """Problems with ``destination`` in PostHog's words (reported on the ``destination`` property)."""
+    if is_unknown(destination):
+        return []
+    if not isinstance(destination, dict):
+        return ['destination must be an object like {"type": "AwsS3", "config": {...}, "integration_id": 1}.']
+    type_ = destination.get("type")
+    if is_unknown(type_):
+        return []
+    spec = TYPES.get(type_) if isinstance(type_, str) else None
+    if spec is None:
+        listed = ", ".join(sorted(TYPES))
+        return [f'"{type_}" is not a valid destination type. Use one of: {listed}.']
+    problems: list[str] = []
+    unknown_top = sorted(set(destination) - {"type", "config", "integration_id", "integration"})
+    if unknown_top:
+        problems.append(f"destination has unknown key/s: {', '.join(repr(k) for k in unknown_top)}.")
+    config = destination.get("config", {})
+    if is_unknown(config):
+        return problems
+    if not isinstance(config, dict):
+        return [*problems, "destination.config must be an object."]
+    problems += _check_config(spec, config)
+    problems += _check_integration(spec, destination, config)
+    return problems
+
+
+def _check_config(spec: DestinationType, config: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    fields = spec.all_fields()
+    unknown = sorted(k for k in config if k not in fields)
+    if unknown:
+        quoted = ", ".join(f"'{k}'" for k in unknown)
+        hint = ""
+        if spec.integration_kind and set(unknown) & set(TYPES["S3"].secret | {"account", "password"}):
+            hint = f" Credentials belong in a posthog.Integration of kind '{spec.integration_kind}'."
+        problems.append(f"Configuration has unknown field/s: {quoted}.{hint}")
+    missing = [k for k in spec.required if config.get(k) is None]
+    if missing:
+        problems.append(f"Configuration missing required field: '{missing[0]}'")
+    for key, value in config.items():
+        declared = fields.get(key)
+        if declared is None or value is None or is_unknown(value):
+            continue
+        value = plain(value)
+        if not _accepts(declared, value):
+            problems.append(
+                f"Configuration has invalid type: got '{_type_name(value)}', expected '{declared.__name__}' "
+                f"(for '{key}')"
+            )
+        elif key in ("bucket_name", "region", "prefix", "container_name") and value == "" and key in spec.required:
+            problems.append(f"The following inputs are empty: ['{key}']")
+    problems += _check_file_format(config)
+    if spec.name == "HTTP":
+        url = config.get("url")
+        if isinstance(url, str) and not is_unknown(url) and url not in HTTP_URLS:
+            problems.append(f"Invalid destination URL: {url}. Use one of: {', '.join(HTTP_URLS)}")
+    return problems
+
+
+def _check_file_format(config: dict[str, Any]) -> list[str]:
+    file_format = config.get("file_format")
+    compression = config.get("compression")
+    if is_unknown(file_format) or is_unknown(compression):
+        return []
+    if file_format is not None and file_format not in FILE_FORMATS:
+        return [f"File format {file_format} is not supported. Supported file formats are {list(FILE_FORMATS)}"]
+    fmt = file_format or "JSONLines"
+    if compression is not None and compression not in FILE_FORMATS[fmt]:
+        return [
+            f"Compression {compression} is not supported for file format {fmt}. "
+            f"Supported compressions are {list(FILE_FORMATS[fmt])}"
+        ]
+    return []
+
+
+def _check_integration(spec: DestinationType, destination: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    integration = destination.get("integration_id", destination.get("integration"))
+    if integration is not None or not spec.integration_required:
+        if integration is not None and not is_unknown(integration):
+            value = plain(integration)
+            if isinstance(value, bool) or not isinstance(value, int):
+                return [f"destination.integration_id must be an Integration id (an integer), not {value!r}."]
+        return []
+    inline = INLINE_CREDENTIALS.get(spec.name, ())
+    if inline and all(config.get(k) is not None for k in inline):
+        return []  # older (2025) PostHog: inline credentials instead of an Integration
+    label = "Azure Blob" if spec.name == "AzureBlob" else spec.name
+    return [
+        f"Integration is required for {label} batch exports: create a posthog.Integration of kind "
+        f"'{spec.integration_kind}' and pass its id as destination integration_id."
+    ]
+
+
+def check_schedule(news: dict[str, Any]) -> list[CheckFailure]:
+    """Interval, offsets, timezone, model, dates and filters."""
+    failures: list[CheckFailure] = []
+    interval = news.get("interval")
+    known = not is_unknown(interval)
+    if known and interval is not None and interval not in INTERVALS:
+        failures.append(
+            CheckFailure("interval", f'"{interval}" is not a valid choice. Use one of: {", ".join(INTERVALS)}.')
+        )
+    for name, top, applies in (("offset_hour", 23, ("day", "week")), ("offset_day", 6, ("week",))):
+        value = news.get(name)
+        if value is None or is_unknown(value):
+            continue
+        value = plain(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            failures.append(CheckFailure(name, f"'{name}' must be an integer."))
+        elif value < 0:
+            failures.append(CheckFailure(name, "Ensure this value is greater than or equal to 0."))
+        elif value > top:
+            failures.append(CheckFailure(name, f"Ensure this value is less than or equal to {top}."))
+        elif known and interval not in applies:
+            if name == "offset_day" and interval == "day":
+                reason = "offset_day should not be specified for daily intervals"
+            elif name == "offset_day":
+                reason = "offset_day is not applicable for non-weekly intervals"
+            else:
+                reason = "offset_hour is not applicable for non-daily/weekly intervals"
+            failures.append(CheckFailure(name, reason))
+    tz = news.get("timezone")
+    if isinstance(tz, str) and timezones() and tz not in timezones():
+        failures.append(CheckFailure("timezone", f'"{tz}" is not a valid choice (use an IANA time zone name).'))
+    model = news.get("model")
+    if isinstance(model, str) and model not in MODELS:
+        failures.append(CheckFailure("model", f'"{model}" is not a valid choice. Use one of: {", ".join(MODELS)}.'))
+    destination = news.get("destination")
+    if (
+        isinstance(destination, dict)
+        and destination.get("type") == "HTTP"
+        and isinstance(model, str)
+        and model != "events"
+    ):
+        failures.append(CheckFailure("model", "HTTP batch exports only support the events model"))
+    failures += _check_dates(news)
+    problem = check_filters(news.get("filters"), model if isinstance(model, str) else "events")
+    if problem:
+        failures.append(CheckFailure("filters", problem))
+    return failures
+
+
+def parse_datetime(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _check_dates(news: dict[str, Any]) -> list[CheckFailure]:
+    failures: list[CheckFailure] = []
+    parsed: dict[str, datetime] = {}
+    for name in ("start_at", "end_at"):
+        value = news.get(name)
+        if value is None or is_unknown(value):
+            continue
+        when = parse_datetime(value) if isinstance(value, str) else None
+        if when is None:
+            failures.append(CheckFailure(name, f"'{value}' is not an ISO 8601 datetime (e.g. 2026-01-01T00:00:00Z)."))
+        else:
+            parsed[name] = when if when.tzinfo else when.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+    if len(parsed) == 2 and parsed["start_at"] >= parsed["end_at"]:
+        failures.append(CheckFailure("end_at", "end_at must be after start_at."))
+    return failures
+
+
+def check_filters(filters: Any, model: str) -> str | None:
+    if filters is None or is_unknown(filters):
+        return None
+    if not isinstance(filters, list):
+        return "'filters' should be an array of filters"
+    for item in filters:
+        if is_unknown(item):
+            continue
+        if not isinstance(item, dict):
+            return "Each filter must be an object"
+        if "data_interval_start" in item or "data_interval_end" in item:
+            return (
+                "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'. "
+                "Trigger a backfill if you wish to manually control which periods to batch export."
+            )
+        if item.get("type") not in FILTER_TYPES:
+            return "Each filter must have a 'type' of one of: 'event', 'hogql', 'person'"
+    if filters and model != "events":
+        return f"'filters' is only supported for 'events' not '{model}' model"
+    return None

@@ -1,0 +1,186 @@
+"""The Integration resource: batch-export credentials (a role, keys or a password) kept by PostHog."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.client import AmbiguousWriteError, ValidationError
+from pulumi_posthog.destinations import INTEGRATION_SECRETS
+from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.integration_rules import KINDS, check_config, identity, is_named
+from pulumi_posthog.resources.program import PostHogResource, secret_values
+from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
+from pulumi_posthog.resources.values import is_unknown, plain, same
+
+SUFFIX_LEN = 7
+OUTPUTS = ("display_name", "created_at", "errors")
+
+
+class IntegrationInUse(Exception):
+    """PostHog refuses to delete an integration while batch exports use it."""
+
+
+def autoname(base: str, previous: Any) -> str:
+    """``base-xxxxxxx``: reuse the previous generated name for the same base, else draw a new suffix."""
+    if isinstance(previous, str) and re.fullmatch(re.escape(base) + rf"-[a-z0-9]{{{SUFFIX_LEN}}}", previous):
+        return previous
+    alphabet = string.ascii_lowercase + string.digits
+    return f"{base}-{''.join(secrets.choice(alphabet) for _ in range(SUFFIX_LEN))}"
+
+
+def secret_keys(kind: Any) -> frozenset[str]:
+    return INTEGRATION_SECRETS.get(kind, frozenset()) if isinstance(kind, str) else frozenset()
+
+
+class IntegrationSpec(ResourceSpec):
+    """Named kinds are replaced on any change (under a fresh suffixed name); upsert kinds update in place."""
+
+    name = "Integration"
+    doc = "Credentials PostHog uses to reach a batch-export destination (e.g. an AWS role for S3)."
+    fields = (
+        Field("project_id", int, required=True, replace=True, doc="The PostHog project (environment) id."),
+        Field("kind", str, required=True, replace=True, choices=KINDS, doc="The integration kind."),
+        Field(
+            "config",
+            dict,
+            required=True,
+            doc="The kind's settings, credentials included (secrets are secret).",
+        ),
+    )
+    outputs = OUTPUTS
+
+    def describe(self, id_: str, state: dict[str, Any]) -> str:
+        label = (state.get("config") or {}).get("name") or state.get("display_name")
+        return f"Integration {state.get('kind', '')} '{label}' ({id_})" if label else f"Integration {id_}"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        kind, config = news.get("kind"), news.get("config")
+        if not isinstance(kind, str) or is_unknown(kind) or kind not in KINDS:
+            return news, []
+        failures = [CheckFailure("config", p) for p in check_config(kind, config)]
+        if failures or not isinstance(config, dict) or not is_named(kind, config) or is_unknown(config.get("name")):
+            return news, failures
+        base = config["name"]
+        previous = (olds.get("config") or {}).get("name") if olds.get("kind") == kind else None
+        if len(base) + 1 + SUFFIX_LEN > 200:
+            return news, [CheckFailure("config", "config.name is too long (at most 192 characters).")]
+        return {**news, "config": {**config, "name": autoname(base, previous)}}, []
+
+    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        result = super().diff(olds, {**news, "config": None})
+        kind = news.get("kind")
+        new_config, old_config = news.get("config"), olds.get("config") or {}
+        if is_unknown(new_config):
+            result.add("config", replace=True)
+            return result
+        if not isinstance(new_config, dict) or not isinstance(kind, str):
+            return result
+        changed = [k for k in set(new_config) | set(old_config) if not same(new_config.get(k), old_config.get(k))]
+        if not changed:
+            return result
+        if is_named(kind, new_config):
+            result.add("config", replace=True)
+        else:
+            result.add("config", replace=not same(identity(kind, new_config), identity(kind, old_config)))
+        return result
+
+    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        kind = server.get("kind") or inputs.get("kind")
+        config = dict(server.get("config") or {})
+        configured = plain(inputs.get("config") or {})
+        for key in secret_keys(kind) | (set(configured) - set(config)):
+            if configured.get(key) is not None:
+                config[key] = configured[key]
+        result = {
+            "project_id": plain(inputs.get("project_id")),
+            "kind": kind,
+            "config": config,
+            **{k: server.get(k) for k in OUTPUTS},
+        }
+        return {k: v for k, v in result.items() if v is not None}
+
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        client = ctx.client
+        project, kind, config = plain(inputs["project_id"]), inputs["kind"], plain(inputs["config"])
+        if is_named(kind, config):
+            created, _ = write_once(
+                lambda: client.create_integration(project, kind, config),
+                lambda: client.list_integrations(project, kind),
+                lambda i: (i.get("config") or {}).get("name") == config.get("name"),
+                f"{kind} integration '{config.get('name')}'",
+            )
+        else:
+            # Upsert kinds: a second POST with the same identity overwrites the same row, so replaying is safe.
+            try:
+                created = client.create_integration(project, kind, config)
+            except AmbiguousWriteError:
+                created = client.create_integration(project, kind, config)
+        return str(created["id"]), self.outs(created, inputs)
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        server = ctx.client.get_integration(state.get("project_id"), id_)
+        outs = self.outs(server, state)
+        return outs, {k: outs[k] for k in ("project_id", "kind", "config") if k in outs}
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""
+        project, kind = plain(news["project_id"]), news["kind"]
+        server = ctx.client.create_integration(project, kind, plain(news["config"]))
+        if str(server.get("id")) != str(id_):
+            raise RuntimeError(
+                f"updating {kind} integration {id_} created another row ({server.get('id')}) instead of "
+                "overwriting it: its identity changed. Run `pulumi refresh`, then `pulumi up` again."
+            )
+        return self.outs(server, news)
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        client = ctx.client
+        project, kind = state.get("project_id"), state.get("kind", "")
+        if not is_named(kind, state.get("config") or {}):
+            # An upsert-kind replacement may have overwritten this very row: never delete the live one.
+            live = client.get_integration(project, id_)
+            expected = {k: v for k, v in (state.get("config") or {}).items() if k not in secret_keys(kind)}
+            if not same(live.get("config") or {}, expected):
+                ctx.warn(f"{kind} integration {id_} now holds other settings (a replacement reused it); kept it")
+                return
+        try:
+            client.delete_integration(project, id_)
+        except ValidationError as exc:
+            if "used by batch exports" in (exc.detail or ""):
+                raise IntegrationInUse(
+                    f"Integration {id_} cannot be deleted yet: {exc.detail} In Pulumi, make the exports depend "
+                    "on this integration (pass its id as destination integration_id) so they are changed first."
+                ) from None
+            raise
+
+
+SPEC = register(IntegrationSpec())
+
+
+class Integration(PostHogResource, module="posthog", name="Integration"):
+    """Credentials for batch exports. Named kinds get a unique suffix on ``config["name"]`` (see docs)."""
+
+    display_name: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    errors: pulumi.Output[str]
+    config: pulumi.Output[dict[str, Any]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        project_id: pulumi.Input[int],
+        kind: str,
+        config: pulumi.Input[dict[str, Any]],
+        connection: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {"project_id": project_id, "kind": kind, "config": secret_values(config, secret_keys(kind))}
+        super().__init__("Integration", resource_name, inputs, opts, connection)

@@ -1,0 +1,198 @@
+"""The Organization resource: create one, or adopt an existing one (``adopt_id``), and manage its settings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
+from pulumi_posthog.resources.values import is_unknown, plain, same
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SETTINGS = (
+    "name",
+    "logo_media_id",
+    "is_member_join_email_enabled",
+    "enforce_2fa",
+    "members_can_invite",
+    "members_can_use_personal_api_keys",
+    "allow_publicly_shared_resources",
+    "is_ai_data_processing_approved",
+    "default_experiment_stats_method",
+    "default_role_id",
+)
+OUTPUTS = ("slug", "created_at", "updated_at", "membership_level", "member_count", "projects", "teams")
+
+
+class OrganizationSpec(ResourceSpec):
+    """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have."""
+
+    name = "Organization"
+    doc = "A PostHog organization (created, or adopted with adopt_id) and its settings."
+    fields = (
+        Field("name", str, required=True, doc="Organization name (at most 64 characters)."),
+        Field("logo_media_id", str, unmanaged_when_unset=True, doc="Id of an uploaded logo."),
+        Field("is_member_join_email_enabled", bool, unmanaged_when_unset=True, doc="Email members who join."),
+        Field("enforce_2fa", bool, unmanaged_when_unset=True, doc="Require two-factor authentication."),
+        Field("members_can_invite", bool, unmanaged_when_unset=True, doc="Let members invite others."),
+        Field(
+            "members_can_use_personal_api_keys",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Let non-admin members use personal API keys.",
+        ),
+        Field(
+            "allow_publicly_shared_resources",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Allow sharing dashboards and insights publicly.",
+        ),
+        Field(
+            "is_ai_data_processing_approved",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Approve AI data processing.",
+        ),
+        Field(
+            "default_experiment_stats_method",
+            str,
+            unmanaged_when_unset=True,
+            choices=("bayesian", "frequentist"),
+            doc="Default statistics method of experiments.",
+        ),
+        Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
+        Field(
+            "adopt_id",
+            str,
+            replace=True,
+            provider_only=True,
+            doc="Manage an existing organization (its UUID, or '@current') instead of creating one.",
+        ),
+        Field(
+            "deletion_protection",
+            bool,
+            provider_only=True,
+            default=True,
+            doc="While true (the default), deleting the organization fails instead of deleting it.",
+        ),
+    )
+    outputs = OUTPUTS
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        failures: list[CheckFailure] = []
+        name = news.get("name")
+        if isinstance(name, str):
+            if not name.strip():
+                failures.append(CheckFailure("name", "This field may not be blank."))
+            elif len(name) > 64:
+                failures.append(
+                    CheckFailure("name", f"Ensure this field has no more than 64 characters (it has {len(name)}).")
+                )
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and adopt != "@current" and not UUID_RE.match(adopt):
+            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not an organization UUID or '@current'."))
+        logo = news.get("logo_media_id")
+        if isinstance(logo, str) and not UUID_RE.match(logo):
+            failures.append(CheckFailure("logo_media_id", f"'{logo}' is not a valid UUID."))
+        return news, failures
+
+    @staticmethod
+    def body(inputs: dict[str, Any]) -> dict[str, Any]:
+        return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
+
+    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
+        result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
+        result.update({k: server.get(k) for k in OUTPUTS})
+        result["adopt_id"] = inputs.get("adopt_id")
+        result["deletion_protection"] = inputs.get("deletion_protection", True) is not False
+        return {k: v for k, v in result.items() if v is not None}
+
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        client = ctx.client
+        body = self.body(inputs)
+        adopt = inputs.get("adopt_id")
+        if adopt:
+            current = client.get_organization(adopt)
+            changes = {k: v for k, v in body.items() if not same(current.get(k), v)}
+            if changes:
+                shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
+                ctx.warn(f"adopting organization '{current.get('name')}' ({current['id']}); changing {shown}")
+                current = client.update_organization(current["id"], changes)
+            return str(current["id"]), self.outs(current, inputs)
+        created, _ = write_once(
+            lambda: client.create_organization(body),
+            client.list_organizations,
+            lambda org: org.get("name") == body["name"],
+            f"organization '{body['name']}'",
+        )
+        return str(created["id"]), self.outs(created, inputs)
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        server = ctx.client.get_organization(id_)
+        outs = self.outs(server, state)
+        inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
+        return outs, inputs
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
+        server = ctx.client.update_organization(id_, body) if body else ctx.client.get_organization(id_)
+        return self.outs(server, news)
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        if state.get("deletion_protection", True) is not False:
+            raise DeletionProtected(
+                f"Organization '{state.get('name', id_)}' ({id_}) has deletion_protection enabled, so it was not "
+                "deleted. To delete it, set deletion_protection=False, run `pulumi up`, then remove it (or run "
+                "`pulumi destroy`). To stop managing it without deleting it, run `pulumi state delete <urn>`."
+            )
+        ctx.client.delete_organization(id_)
+
+
+class DeletionProtected(Exception):
+    """Deleting a protected organization was refused by the provider (nothing was sent to PostHog)."""
+
+
+SPEC = register(OrganizationSpec())
+
+
+class Organization(PostHogResource, module="posthog", name="Organization"):
+    """A PostHog organization. Set ``adopt_id`` (a UUID or ``"@current"``) to manage an existing one."""
+
+    name: pulumi.Output[str]
+    slug: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    membership_level: pulumi.Output[int]
+    member_count: pulumi.Output[int]
+    projects: pulumi.Output[list[dict[str, Any]]]
+    teams: pulumi.Output[list[dict[str, Any]]]
+    deletion_protection: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        logo_media_id: pulumi.Input[str] | None = None,
+        is_member_join_email_enabled: pulumi.Input[bool] | None = None,
+        enforce_2fa: pulumi.Input[bool] | None = None,
+        members_can_invite: pulumi.Input[bool] | None = None,
+        members_can_use_personal_api_keys: pulumi.Input[bool] | None = None,
+        allow_publicly_shared_resources: pulumi.Input[bool] | None = None,
+        is_ai_data_processing_approved: pulumi.Input[bool] | None = None,
+        default_experiment_stats_method: pulumi.Input[str] | None = None,
+        default_role_id: pulumi.Input[str] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        deletion_protection: pulumi.Input[bool] | None = None,
+        connection: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
+        super().__init__("Organization", resource_name, inputs, opts, connection)

@@ -1,0 +1,105 @@
+"""The EnvironmentsRollback resource: PostHog's one-time "move environments back into projects" migration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.client import AmbiguousWriteError, ValidationError
+from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
+from pulumi_posthog.resources.values import is_unknown, plain
+
+ALREADY = "already been requested"
+
+
+class RollbackSpec(ResourceSpec):
+    """PostHog runs it once per organization; deleting the resource cannot undo it."""
+
+    name = "EnvironmentsRollback"
+    doc = "Triggers PostHog's environments rollback for an organization (once; it cannot be undone)."
+    fields = (
+        Field("organization_id", str, required=True, replace=True, doc="The organization UUID."),
+        Field(
+            "environment_mappings",
+            dict,
+            required=True,
+            replace=True,
+            doc='{"<source environment id>": <target environment id>}',
+        ),
+    )
+    outputs = ("message",)
+
+    def describe(self, id_: str, state: dict[str, Any]) -> str:
+        return f"EnvironmentsRollback of organization {state.get('organization_id')}"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        mapping = news.get("environment_mappings")
+        if not isinstance(mapping, dict) or is_unknown(mapping):
+            return news, []
+        if not mapping:
+            return news, [CheckFailure("environment_mappings", "Environment mappings are required")]
+        bad = [f"{k}: {v!r}" for k, v in mapping.items() if not str(k).isdigit() or not _is_id(v)]
+        if bad:
+            return news, [
+                CheckFailure("environment_mappings", f"ids must be environment ids (integers); got {', '.join(bad)}")
+            ]
+        return news, []
+
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        org = inputs["organization_id"]
+        mapping = {str(k): int(plain(v)) for k, v in inputs["environment_mappings"].items()}
+        try:
+            result = ctx.client.environments_rollback(org, mapping)
+        except AmbiguousWriteError:
+            result = self._confirm(ctx, org, mapping)
+        outs = {"organization_id": org, "environment_mappings": mapping, "message": result.get("message")}
+        return f"{org}/environments-rollback", {k: v for k, v in outs.items() if v is not None}
+
+    @staticmethod
+    def _confirm(ctx: Context, org: str, mapping: dict[str, int]) -> dict[str, Any]:
+        """After an unknown outcome, ask again: PostHog answers "already requested" if the first one landed."""
+        try:
+            return ctx.client.environments_rollback(org, mapping)
+        except ValidationError as exc:
+            if ALREADY in (exc.detail or ""):
+                return {"message": "Migration started"}
+            raise
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        return state, {k: state[k] for k in ("organization_id", "environment_mappings") if k in state}
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        return {**olds, **news}
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        ctx.warn("an environments rollback cannot be undone; the resource is removed from the stack only")
+
+
+def _is_id(value: Any) -> bool:
+    value = plain(value)
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
+SPEC = register(RollbackSpec())
+
+
+class EnvironmentsRollback(PostHogResource, module="posthog", name="EnvironmentsRollback"):
+    """PostHog's environments rollback for an organization (runs once; needs a legacy unscoped key)."""
+
+    message: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        organization_id: pulumi.Input[str],
+        environment_mappings: pulumi.Input[dict[str, int]],
+        connection: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {"organization_id": organization_id, "environment_mappings": environment_mappings}
+        super().__init__("EnvironmentsRollback", resource_name, inputs, opts, connection)

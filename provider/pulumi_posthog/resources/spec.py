@@ -1,0 +1,148 @@
+"""The declarative description of a resource that the generic engine runs: fields, rules and API calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.client import PostHogClient
+from pulumi_posthog.resources.values import MISSING, is_unknown, plain, same
+
+Normalizer = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input property.
+
+    ``default`` is what PostHog reads back when the property is unset: an unset property means "PostHog's
+    default", so drift away from it shows as a change. ``unmanaged_when_unset`` instead means "leave PostHog's
+    value alone when unset" (e.g. ``paused``, which PostHog flips by itself after failures).
+    """
+
+    name: str
+    kind: type | tuple[type, ...] = str
+    required: bool = False
+    replace: bool = False
+    provider_only: bool = False
+    default: Any = MISSING
+    unmanaged_when_unset: bool = False
+    choices: tuple[Any, ...] = ()
+    nullable: bool = True
+    doc: str = ""
+    normalize: Normalizer = plain
+
+
+@dataclass
+class Diff:
+    changed: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+
+    def add(self, name: str, replace: bool = False) -> None:
+        if name not in self.changed:
+            self.changed.append(name)
+        if replace and name not in self.replaces:
+            self.replaces.append(name)
+
+
+@dataclass
+class Context:
+    """What a spec's API calls get: the client and a logger-like ``warn``."""
+
+    client: PostHogClient
+    warn: Callable[[str], None]
+
+
+class ResourceSpec:
+    """Base of the per-resource specs: declare ``name``, ``fields``, ``outputs``; implement the API calls."""
+
+    name: ClassVar[str]
+    fields: ClassVar[tuple[Field, ...]]
+    outputs: ClassVar[tuple[str, ...]] = ()
+    id_field: ClassVar[str] = "id"
+    doc: ClassVar[str] = ""
+
+    # -- check -------------------------------------------------------------------------------------------------
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def check_fields(self, news: dict[str, Any]) -> list[CheckFailure]:
+        """Required properties, types and choices, per property; unknown values pass."""
+        failures: list[CheckFailure] = []
+        for f in self.fields:
+            value = news.get(f.name, MISSING)
+            if value is MISSING or value is None:
+                if f.required:
+                    failures.append(CheckFailure(f.name, f"'{f.name}' is required."))
+                continue
+            if is_unknown(value):
+                continue
+            reason = type_problem(f, value)
+            if reason:
+                failures.append(CheckFailure(f.name, reason))
+        return failures
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        """Resource rules beyond the generic ones; may return adjusted inputs (e.g. generated names)."""
+        return news, []
+
+    # -- diff --------------------------------------------------------------------------------------------------
+    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        """Compare each input with the last known state; unknowns count as changes."""
+        result = Diff()
+        for f in self.fields:
+            new = news.get(f.name, MISSING)
+            old = olds.get(f.name, MISSING)
+            if new is MISSING or new is None:
+                if f.unmanaged_when_unset or f.default is MISSING:
+                    continue
+                new = f.default
+            if is_unknown(new):
+                result.add(f.name, f.replace)
+                continue
+            if old is MISSING or old is None:
+                old = f.default if f.default is not MISSING else None
+            if not same(f.normalize(new), f.normalize(old)):
+                result.add(f.name, f.replace)
+        return result
+
+    # -- API calls ---------------------------------------------------------------------------------------------
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Fresh outputs and matching inputs, or None when the object is gone."""
+        raise NotImplementedError
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def describe(self, id_: str, state: dict[str, Any]) -> str:
+        """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
+        label = state.get("name")
+        return f"{self.name} '{label}' ({id_})" if label else f"{self.name} {id_}"
+
+
+def type_problem(f: Field, value: Any) -> str | None:
+    kinds = f.kind if isinstance(f.kind, tuple) else (f.kind,)
+    value = plain(value)
+    ok = any(
+        (isinstance(value, k) and not (k is int and isinstance(value, bool))) or (k is float and isinstance(value, int))
+        for k in kinds
+    )
+    if not ok:
+        wanted = " or ".join(k.__name__ for k in kinds)
+        return f"'{f.name}' must be a {wanted}, not {type(value).__name__}."
+    if f.choices and value not in f.choices:
+        listed = ", ".join(repr(c) for c in f.choices)
+        return f"'{f.name}' must be one of {listed}; got {value!r}."
+    return None
