@@ -172,7 +172,7 @@ class TestListAndRetrieve:
         current = posthog_local.api("GET", "/api/organizations/@current/")
         assert current.status_code == 200
 
-    @pytest.mark.parametrize("org_id", ["not-a-uuid", str(uuid.uuid4())])
+    @pytest.mark.parametrize("org_id", ["not-a-uuid", "5b0c6a0e-9d3c-4a51-9a43-2f5a4f7f1c11"])
     def test_unknown_organization_is_404(self, posthog_local: LocalServer, org_id: str) -> None:
         response = posthog_local.api("GET", f"/api/organizations/{org_id}/")
         assert response.status_code == 404

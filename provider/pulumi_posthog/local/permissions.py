@@ -45,8 +45,6 @@ class APIScopePermission(BasePermission):
         key = request.auth
         if not isinstance(key, PersonalAPIKey):
             return True
-        if getattr(view, "action_map", None) is not None and getattr(view, "action", None) is None:
-            return True  # the method is not routed here: DRF answers 405 next
         self.check_team_and_org(key, view)
         if not key.scopes:
             return True  # legacy keys without scopes may do anything
