@@ -85,9 +85,7 @@ def start_server(db: Path, profile: str = "latest", api_key: str = BOOTSTRAP_KEY
         sys.executable, "-m", "pulumi_posthog.local", "--port", "0", "--db", str(db),
         "--profile", profile, "--api-key", api_key, *extra,
     ]  # fmt: skip
-    process = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + READY_TIMEOUT
     assert process.stdout is not None
     line = process.stdout.readline()

@@ -168,9 +168,7 @@ class TestRoutingAndEnvelope:
         assert posthog_local.api("GET", "/api/organizations").status_code == 200
 
     def test_malformed_json(self, posthog_local: LocalServer) -> None:
-        response = posthog_local.api(
-            "POST", ORGS, data="{not json", headers={"Content-Type": "application/json"}
-        )
+        response = posthog_local.api("POST", ORGS, data="{not json", headers={"Content-Type": "application/json"})
         assert response.status_code == 400
         assert response.json()["type"] == "invalid_request"
         assert response.json()["code"] == "parse_error"

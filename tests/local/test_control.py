@@ -23,7 +23,12 @@ def test_status_fault_before_the_view_writes_nothing(fresh_local: Any) -> None:
     before = org_count(server)
     response = server.api("POST", ORGS, json={"name": "Faulted"})
     assert response.status_code == 503
-    assert response.json() == {"type": "server_error", "code": "error", "detail": "A server error occurred.", "attr": None}
+    assert response.json() == {
+        "type": "server_error",
+        "code": "error",
+        "detail": "A server error occurred.",
+        "attr": None,
+    }
     assert org_count(server) == before
     assert server.api("POST", ORGS, json={"name": "Fine"}).status_code == 201, "count=1 fires once"
 
@@ -38,7 +43,9 @@ def test_status_fault_after_commit_keeps_the_write(fresh_local: Any) -> None:
 
 def test_dropped_connection_after_commit(fresh_local: Any) -> None:
     server = fresh_local()
-    server.control("POST", "faults", json={"drop": True, "when": "after", "method": "POST", "path": "^/api/organizations"})
+    server.control(
+        "POST", "faults", json={"drop": True, "when": "after", "method": "POST", "path": "^/api/organizations"}
+    )
     before = org_count(server)
     with pytest.raises(requests.ConnectionError):
         requests.post(

@@ -42,11 +42,7 @@ class PersonalAPIKeyAuthentication(authentication.BaseAuthentication):
         if found is None:
             return None
         value, source = found
-        key = (
-            PersonalAPIKey.objects.select_related("user")
-            .filter(secure_value=hash_key_value(value))
-            .first()
-        )
+        key = PersonalAPIKey.objects.select_related("user").filter(secure_value=hash_key_value(value)).first()
         if key is None:
             raise exceptions.AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
         return key.user, key

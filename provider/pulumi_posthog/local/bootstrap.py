@@ -40,9 +40,7 @@ def bootstrap(api_key: str) -> Bootstrapped:
             org = Organization.objects.create(
                 name="posthog-local", slug=unique_slug("posthog-local"), available_product_features=ALL_FEATURES
             )
-            OrganizationMembership.objects.create(
-                organization=org, user=user, level=OrganizationMembership.Level.OWNER
-            )
+            OrganizationMembership.objects.create(organization=org, user=user, level=OrganizationMembership.Level.OWNER)
         team = org.teams.order_by("id").first() or create_project_with_team(org)
         if user.organization is None or user.team is None:
             user.current_organization = org

@@ -31,9 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the bootstrap personal API key (default: $POSTHOG_LOCAL_API_KEY, else a fixed development key)",
     )
     parser.add_argument("--profile", choices=PROFILES, default="latest", help="which PostHog API to mirror")
-    parser.add_argument(
-        "--allow-remote", action="store_true", help="allow binding to a non-loopback address"
-    )
+    parser.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     parser.add_argument("--log-requests", action="store_true", help="log each request (method, path, status)")
     return parser.parse_args(argv)
 
@@ -45,10 +43,7 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         try:
-            return all(
-                ipaddress.ip_address(info[4][0]).is_loopback
-                for info in socket.getaddrinfo(host, None)
-            )
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
         except OSError:
             return False
 

@@ -87,9 +87,7 @@ class FaultInjectionMiddleware:
 
 def fault_response(status: int) -> HttpResponse:
     if status == 429:
-        return envelope(
-            429, "throttled", "Request was throttled. Expected available in 1 second.", "throttled_error"
-        )
+        return envelope(429, "throttled", "Request was throttled. Expected available in 1 second.", "throttled_error")
     if status >= 500:
         return envelope(status, "error", "A server error occurred.", "server_error")
     return envelope(status, "error", "Injected fault.", "invalid_request")

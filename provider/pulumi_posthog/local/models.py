@@ -53,9 +53,10 @@ class User(models.Model):
 
     @property
     def organization(self) -> Organization | None:
-        if self.current_organization_id is None or not self.memberships.filter(
-            organization_id=self.current_organization_id
-        ).exists():
+        if (
+            self.current_organization_id is None
+            or not self.memberships.filter(organization_id=self.current_organization_id).exists()
+        ):
             membership = self.memberships.order_by("joined_at").first()
             return membership.organization if membership else None
         return self.current_organization
@@ -92,9 +93,7 @@ class Organization(models.Model):
     members_can_use_personal_api_keys = models.BooleanField(default=True)
     allow_publicly_shared_resources = models.BooleanField(default=True)
     is_ai_data_processing_approved = models.BooleanField(null=True, blank=True)
-    default_experiment_stats_method = models.CharField(
-        max_length=20, null=True, blank=True, default="bayesian"
-    )
+    default_experiment_stats_method = models.CharField(max_length=20, null=True, blank=True, default="bayesian")
     default_role_id = models.CharField(max_length=200, null=True, blank=True)
     # Stands in for PostHog's Redis flag "environments rollback already requested".
     environments_rollback_requested = models.BooleanField(default=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
+from pulumi_posthog.local.errors import api_not_found
 from pulumi_posthog.local.settings import get_options
 from pulumi_posthog.local.views import (
     backfills,
@@ -15,7 +16,6 @@ from pulumi_posthog.local.views import (
     projects,
     runs,
 )
-from pulumi_posthog.local.errors import api_not_found
 
 PROJECT = r"projects/(?P<project_id>[^/]+)"
 EXPORT = PROJECT + r"/batch_exports/(?P<batch_export_id>[^/]+)"

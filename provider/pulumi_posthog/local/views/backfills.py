@@ -1,9 +1,68 @@
-"""``…/batch_exports/{id}/backfills/``. STUB: being written."""
+"""``…/batch_exports/{id}/backfills/``: create (201 uuid; 2025: 200 workflow id), list, retrieve, cancel."""
 
-from rest_framework import viewsets
+from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pulumi_posthog.local import backfilling
+from pulumi_posthog.local.errors import ServerError
 from pulumi_posthog.local.mixins import NestedViewMixin
+from pulumi_posthog.local.models import BatchExport, BatchExportBackfill
+from pulumi_posthog.local.serializers.backfills import BackfillSerializer
+from pulumi_posthog.local.settings import get_options
 
 
-class BackfillViewSet(NestedViewMixin, viewsets.ViewSet):
+class BackfillsCursorPagination(CursorPagination):
+    page_size = 50
+
+
+def parent_export_id(raw: str) -> uuid.UUID:
+    """PostHog filters on the raw id: a malformed UUID is a Django ValidationError there, so a 500."""
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise ServerError() from None
+
+
+class BackfillViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     scope_object = "batch_export"
+    required_scopes: list[str] | None = None  # set per custom action through @action(required_scopes=...)
+    serializer_class = BackfillSerializer
+    pagination_class = BackfillsCursorPagination
+    filter_backends = [filters.OrderingFilter]
+    ordering_fields = ["created_at", "start_at"]
+    ordering = "-created_at"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet[BatchExportBackfill]:
+        backfilling.settle_backfills()
+        return BatchExportBackfill.objects.filter(
+            batch_export_id=parent_export_id(self.kwargs["batch_export_id"]), batch_export__team=self.team
+        ).select_related("batch_export")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        export = (
+            BatchExport.objects.filter(id=parent_export_id(self.kwargs["batch_export_id"]), team=self.team)
+            .select_related("destination")
+            .first()
+        )
+        if export is None:
+            raise exceptions.NotFound("BatchExport not found.")
+        if get_options().profile == "latest":
+            created = backfilling.create_latest(self.team, export, request.data)
+            return Response({"backfill_id": str(created.id)}, status=status.HTTP_201_CREATED)
+        created = backfilling.create_2025(self.team, export, request.data)
+        return Response({"backfill_id": created.workflow_id})
+
+    @action(methods=["POST"], detail=True, required_scopes=["batch_export:write"])
+    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        backfilling.cancel(self.get_object())
+        return Response({"cancelled": True})

@@ -56,13 +56,13 @@ def control_view(methods: tuple[str, ...]) -> Callable[[View], View]:
             token = header[7:].strip() if header.lower().startswith("bearer ") else ""
             if not token or not hmac.compare_digest(token, get_options().api_key):
                 return envelope(
-                    401, "authentication_failed", "The /_local/ API needs posthog-local's bootstrap key.",
+                    401,
+                    "authentication_failed",
+                    "The /_local/ API needs posthog-local's bootstrap key.",
                     "authentication_error",
                 )
             if request.method not in methods:
-                return envelope(
-                    405, "method_not_allowed", f'Method "{request.method}" not allowed.', "invalid_request"
-                )
+                return envelope(405, "method_not_allowed", f'Method "{request.method}" not allowed.', "invalid_request")
             try:
                 body = json.loads(request.body or b"{}")
             except ValueError:
@@ -115,9 +115,7 @@ def users(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     email = body.get("email") or f"user-{secrets.token_hex(4)}@posthog-local.dev"
     with transaction.atomic():
         user = User.objects.create(email=email, first_name=body.get("first_name", ""))
-        OrganizationMembership.objects.create(
-            organization=org, user=user, level=_level(body.get("level", "member"))
-        )
+        OrganizationMembership.objects.create(organization=org, user=user, level=_level(body.get("level", "member")))
         user.current_organization = org
         user.current_team = org.teams.order_by("id").first()
         user.save()
@@ -139,11 +137,7 @@ def memberships(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
 def keys(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     """Create a personal API key for a user, with scopes and optional scoped organizations/projects."""
     user_id = body.get("user_id")
-    user = (
-        _get(User, "User not found.", id=user_id)
-        if user_id is not None
-        else bootstrap(get_options().api_key).user
-    )
+    user = _get(User, "User not found.", id=user_id) if user_id is not None else bootstrap(get_options().api_key).user
     scopes = body.get("scopes", ["*"])
     if not isinstance(scopes, list):
         raise ControlError("scopes must be a list.", attr="scopes")
@@ -310,11 +304,7 @@ def simulate_runs(request: HttpRequest, body: dict[str, Any], batch_export_id: s
             created.append(str(run.id))
         recent = list(export.runs.order_by("-created_at", "-data_interval_end")[:AUTO_PAUSE_AFTER])
         auto_paused = False
-        if (
-            len(recent) == AUTO_PAUSE_AFTER
-            and all(r.status in FAILED_STATUSES for r in recent)
-            and not export.paused
-        ):
+        if len(recent) == AUTO_PAUSE_AFTER and all(r.status in FAILED_STATUSES for r in recent) and not export.paused:
             export.paused = True
             export.last_paused_at = now
             export.save(update_fields=["paused", "last_paused_at", "last_updated_at"])

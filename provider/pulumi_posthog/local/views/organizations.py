@@ -53,7 +53,7 @@ def unique_slug(name: str) -> str:
         return base
     for _ in range(10):
         suffix = "".join(random.choices(string.ascii_letters, k=4))
-        candidate = f"{base[:MAX_SLUG_LENGTH - 5]}-{suffix}".lower()
+        candidate = f"{base[: MAX_SLUG_LENGTH - 5]}-{suffix}".lower()
         if not Organization.objects.filter(slug=candidate).exists():
             return candidate
     raise RuntimeError("could not find a free slug")  # PostHog answers 500 here too
@@ -169,8 +169,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     def get_projects(self, obj: Organization) -> list[dict[str, Any]]:
         return [
-            {"id": p.id, "organization_id": str(p.organization_id), "name": p.name}
-            for p in obj.projects.order_by("id")
+            {"id": p.id, "organization_id": str(p.organization_id), "name": p.name} for p in obj.projects.order_by("id")
         ]
 
     def get_metadata(self, obj: Organization) -> dict[str, Any]:
@@ -188,9 +187,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def validate_logo_media_id(self, value: uuid.UUID | None) -> uuid.UUID | None:
         if value is not None:
             # posthog-local stores no uploaded media, so every id is unknown, as PostHog's related field says.
-            raise serializers.ValidationError(
-                f'Invalid pk "{value}" - object does not exist.', code="does_not_exist"
-            )
+            raise serializers.ValidationError(f'Invalid pk "{value}" - object does not exist.', code="does_not_exist")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -199,8 +196,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
             for field, feature in GATED_FIELDS.items():
                 if field in attrs and feature not in features:
                     raise serializers.ValidationError(
-                        {field: f"This organization's plan does not include '{feature}'. "
-                         "Please upgrade your plan to change this setting."},
+                        {
+                            field: f"This organization's plan does not include '{feature}'. "
+                            "Please upgrade your plan to change this setting."
+                        },
                         code="payment_required",
                     )
         return attrs
@@ -214,9 +213,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
                 **validated_data,
             )
             team = create_project_with_team(org)
-            OrganizationMembership.objects.create(
-                organization=org, user=user, level=OrganizationMembership.Level.OWNER
-            )
+            OrganizationMembership.objects.create(organization=org, user=user, level=OrganizationMembership.Level.OWNER)
             user.current_organization = org
             user.current_team = team
             user.save(update_fields=["current_organization", "current_team"])
@@ -303,9 +300,7 @@ class OrganizationViewSet(
     def environments_rollback(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         org = self.get_object()
         if org.environments_rollback_requested:
-            raise exceptions.ValidationError(
-                "Environments rollback has already been requested for this organization."
-            )
+            raise exceptions.ValidationError("Environments rollback has already been requested for this organization.")
         mapping = request.data if isinstance(request.data, dict) else {}
         mapping = {k: v for k, v in mapping.items() if k != "personal_api_key"}
         if not mapping:

@@ -1,0 +1,145 @@
+"""Backfill rules: date inputs per interval, the concurrency cap, workflow ids, and simulated completion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from rest_framework import serializers
+
+from pulumi_posthog.local import state
+from pulumi_posthog.local.dates import date_fromisoformat, fromisoformat, zone
+from pulumi_posthog.local.errors import ServerError, TooManyConcurrentBackfills
+from pulumi_posthog.local.models import BatchExport, BatchExportBackfill, Team
+
+ACTIVE = ("Running", "Starting")
+NO_END_ALLOWED = ("HTTP", "NoOp")
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+Invalid = serializers.ValidationError
+
+
+def settle_backfills() -> None:
+    """A simulated backfill reads as Completed ``backfill_seconds`` after it started, unless /_local/ set its
+    status (any save moves ``last_updated_at`` off ``created_at``, which pins it)."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=state.get().backfill_seconds)
+    BatchExportBackfill.objects.filter(
+        status="Running", last_updated_at=F("created_at"), created_at__lte=cutoff
+    ).update(status="Completed", finished_at=now, last_updated_at=now)
+
+
+def check_concurrency(team: Team) -> None:
+    settle_backfills()
+    running = BatchExportBackfill.objects.filter(team=team, status__in=ACTIVE).count()
+    if running >= state.get().max_concurrent_backfills:
+        raise TooManyConcurrentBackfills(
+            f"This team already has {running} batch export backfills running. "
+            "Wait for some to finish or cancel them before creating more."
+        )
+
+
+def parse_bound(value: Any, export: BatchExport) -> dt.datetime:
+    """Newest ``validate_date_input``: dates for day/week exports (at ``offset_hour`` in the export's
+    timezone, on ``offset_day`` for weeks), timezone-aware ISO datetimes for every other interval."""
+    if export.interval in ("day", "week"):
+        try:
+            date = date_fromisoformat(value)
+        except (TypeError, ValueError):
+            try:
+                fromisoformat(value)
+            except (TypeError, ValueError):
+                pass
+            else:
+                raise Invalid(
+                    f"Input '{value}' is not a valid ISO formatted date. Daily or weekly batch export "
+                    "backfills expect only the date component, but a time was included."
+                ) from None
+            raise Invalid(f"Input '{value}' is not a valid ISO formatted date.") from None
+        if export.interval == "week" and date.isoweekday() % 7 != export.offset_day:
+            raise Invalid(
+                f"Input {value} is not on the correct day of the week for this batch export. "
+                f"{value} is a {date.strftime('%A')} but this batch export is configured to run weekly on "
+                f"{DAY_NAMES[export.offset_day or 0]}."
+            )
+        return dt.datetime.combine(date, dt.time(hour=export.offset_hour or 0)).replace(tzinfo=zone(export.timezone))
+    return parse_aware(value)
+
+
+def parse_aware(value: Any, tzinfo: dt.tzinfo | None = None) -> dt.datetime:
+    """2025's ``validate_date_input`` (every interval): an aware ISO datetime, moved to the team timezone."""
+    try:
+        parsed = fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"Input {value} is not a valid ISO formatted datetime.") from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"Input {value} is naive.")
+    return parsed.astimezone(tzinfo) if tzinfo is not None else parsed
+
+
+def workflow_id(export: BatchExport, start: dt.datetime | None, end: dt.datetime | None) -> str:
+    def iso(moment: dt.datetime | None, missing: str) -> str:
+        return moment.astimezone(dt.timezone.utc).isoformat() if moment is not None else missing
+
+    return f"{export.id}-Backfill-{iso(start, 'START')}-{iso(end, 'END')}"
+
+
+def start_backfill(team: Team, export: BatchExport, start: dt.datetime | None, end: dt.datetime | None) -> Any:
+    """PostHog's ``backfill_export``: refuses an open end except for HTTP/NoOp (uncaught there: a 500)."""
+    if end is None and export.destination.type not in NO_END_ALLOWED:
+        raise ServerError()
+    backfill = BatchExportBackfill.objects.create(
+        team=team,
+        batch_export=export,
+        start_at=start,
+        end_at=end,
+        status="Running",
+        workflow_id=workflow_id(export, start, end),
+    )
+    BatchExportBackfill.objects.filter(pk=backfill.pk).update(last_updated_at=F("created_at"))
+    return backfill
+
+
+def request_bounds(data: Any) -> tuple[Any, Any]:
+    if not hasattr(data, "get"):
+        raise ServerError()  # PostHog calls request.data.get(): a JSON list fails with a 500
+    return data.get("start_at"), data.get("end_at")
+
+
+def create_latest(team: Team, export: BatchExport, data: Any) -> BatchExportBackfill:
+    """``POST …/backfills/`` in the newest PostHog, checks in its order."""
+    start_input, end_input = request_bounds(data)
+    if start_input is None and not team.has_flag("batch-export-earliest-backfill"):
+        raise Invalid("Backfilling from the beginning of time is not enabled for this team.")
+    check_concurrency(team)
+    start = parse_bound(start_input, export) if start_input is not None else None
+    end = parse_bound(end_input, export) if end_input is not None else None
+    if start is not None and end is not None:
+        if start >= end:
+            raise Invalid("The initial backfill datetime 'start_at' must be before 'end_at'")
+        if end > timezone.now():
+            raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
+    return start_backfill(team, export, start, end)
+
+
+def create_2025(team: Team, export: BatchExport, data: Any) -> BatchExportBackfill:
+    """2025's ``create_backfill`` (plural route and the deprecated ``/backfill/`` action)."""
+    start_input, end_input = request_bounds(data)
+    tzinfo = zone(team.timezone)
+    start = parse_aware(start_input, tzinfo) if start_input is not None else None
+    end = parse_aware(end_input, tzinfo) if end_input is not None else None
+    if start is not None and end is not None:
+        if start >= end:
+            raise Invalid("The initial backfill datetime 'start_at' happens after 'end_at'")
+        if end > timezone.now():
+            raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
+    return start_backfill(team, export, start, end)
+
+
+def cancel(backfill: BatchExportBackfill) -> None:
+    if backfill.status not in ACTIVE:
+        raise Invalid(f"Cannot cancel a backfill that is in '{backfill.status}' status")
+    backfill.status = "Cancelled"
+    backfill.finished_at = timezone.now()
+    backfill.save()

@@ -1,0 +1,263 @@
+"""Batch-export destination types per profile: config keys with declared types, secrets, formats, kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HTTP_ALLOWED_URLS = ("https://us.i.posthog.com/batch/", "https://eu.i.posthog.com/batch/")
+
+# PostHog's S3_SUPPORTED_COMPRESSIONS / AZURE_BLOB_SUPPORTED_COMPRESSIONS (same matrix, Parquet first).
+FILE_FORMAT_COMPRESSIONS: dict[str, list[str]] = {
+    "Parquet": ["zstd", "lz4", "snappy", "gzip", "brotli"],
+    "JSONLines": ["gzip", "brotli"],
+}
+
+# BaseBatchExportInputs fields: accepted in every config, never required, never type-checked.
+_BASE_2025 = (
+    "batch_export_id",
+    "team_id",
+    "interval",
+    "data_interval_end",
+    "exclude_events",
+    "include_events",
+    "is_backfill",
+    "is_earliest_backfill",
+    "backfill_details",
+    "batch_export_model",
+    "batch_export_schema",
+    "integration_id",
+)
+_BASE_LATEST = (*_BASE_2025, "timezone")
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One field of a workflow-inputs dataclass. ``kind`` is its declared type when PostHog can check it
+    (a plain ``str``/``int``/``bool``); ``None`` for ``X | None``, ``Literal`` and nested types (skipped)."""
+
+    name: str
+    kind: type | None = None
+    required: bool = False
+
+
+def req(name: str, kind: type | None = str) -> ConfigField:
+    return ConfigField(name, kind, required=True)
+
+
+def opt(name: str, kind: type | None = None) -> ConfigField:
+    return ConfigField(name, kind)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """What PostHog knows about one destination ``type`` in one profile."""
+
+    name: str
+    fields: tuple[ConfigField, ...]
+    secret_fields: frozenset[str] = frozenset()
+    integration_kind: str | None = None
+    object_storage: bool = False
+    base_inputs: tuple[str, ...] = _BASE_LATEST
+
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+AWS_SECRETS = frozenset({"aws_access_key_id", "aws_secret_access_key"})
+SECRET_FIELDS: dict[str, frozenset[str]] = {
+    "S3": AWS_SECRETS,
+    "AwsS3": AWS_SECRETS,
+    "S3Compatible": AWS_SECRETS,
+    "Snowflake": frozenset({"user", "password", "private_key", "private_key_passphrase"}),
+    "Postgres": frozenset({"user", "password"}),
+    "Redshift": frozenset({"user", "password", *AWS_SECRETS}),
+    "BigQuery": frozenset({"private_key", "private_key_id", "client_email", "token_uri"}),
+    "HTTP": frozenset({"token"}),
+}
+INTEGRATION_KINDS: dict[str, str] = {
+    "AwsS3": "aws-s3",
+    "S3Compatible": "s3-compatible",
+    "Postgres": "postgresql",
+    "Redshift": "aws-redshift",
+    "Snowflake": "snowflake",
+    "BigQuery": "google-cloud-service-account",
+    "Databricks": "databricks",
+    "AzureBlob": "azure-blob",
+}
+OBJECT_STORAGE = frozenset({"S3", "AwsS3", "S3Compatible", "AzureBlob"})
+
+_S3_LEGACY = (
+    req("bucket_name"),
+    req("region"),
+    req("prefix"),
+    opt("aws_access_key_id"),
+    opt("aws_secret_access_key"),
+    opt("compression"),
+    opt("encryption"),
+    opt("kms_key_id"),
+    opt("endpoint_url"),
+    opt("file_format", str),
+    opt("max_file_size_mb"),
+    opt("use_virtual_style_addressing", bool),
+)
+_S3_FAMILY = (
+    req("bucket_name"),
+    req("region"),
+    req("prefix"),
+    opt("compression"),
+    opt("file_format", str),
+    opt("max_file_size_mb"),
+    opt("legacy_parquet_extension", bool),
+)
+_DATABRICKS = (
+    req("http_path"),
+    req("catalog"),
+    req("schema"),
+    req("table_name"),
+    opt("use_variant_type", bool),
+    opt("use_automatic_schema_evolution", bool),
+)
+_HTTP = (req("url"), req("token"))
+_NOOP = (opt("arg", str),)
+_WORKFLOWS = (req("hog_function_id"),)
+
+LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
+    "S3": _S3_LEGACY,
+    "AwsS3": (*_S3_FAMILY, opt("encryption"), opt("kms_key_id")),
+    "S3Compatible": (*_S3_FAMILY, opt("use_virtual_style_addressing", bool)),
+    "Snowflake": (req("database"), req("warehouse"), req("schema"), opt("table_name", str), opt("role")),
+    "Postgres": (
+        req("database"),
+        opt("schema", str),
+        opt("table_name", str),
+        opt("user"),
+        opt("host"),
+        opt("port", int),
+        opt("password"),
+        opt("has_self_signed_cert", bool),
+    ),
+    "Redshift": (
+        req("database"),
+        opt("user"),
+        opt("password"),
+        opt("host"),
+        opt("schema", str),
+        opt("table_name", str),
+        opt("port", int),
+        opt("properties_data_type", str),
+        opt("mode"),
+        opt("copy_inputs"),
+    ),
+    "BigQuery": (
+        req("dataset_id"),
+        opt("table_id", str),
+        opt("use_json_type", bool),
+        opt("project_id"),
+        opt("private_key"),
+        opt("private_key_id"),
+        opt("token_uri"),
+        opt("client_email"),
+    ),
+    "Databricks": _DATABRICKS,
+    "AzureBlob": (
+        req("container_name"),
+        opt("prefix", str),
+        opt("compression"),
+        opt("file_format", str),
+        opt("max_file_size_mb"),
+        opt("legacy_parquet_extension", bool),
+    ),
+    "Workflows": _WORKFLOWS,
+    "HTTP": _HTTP,
+    "NoOp": _NOOP,
+    "FileDownload": (),
+}
+
+# The 2025 code's dataclasses (posthog/batch_exports/service.py): inline credentials, no AwsS3/S3Compatible.
+Y2025_FIELDS: dict[str, tuple[ConfigField, ...]] = {
+    "S3": _S3_LEGACY,
+    "Snowflake": (
+        req("account"),
+        req("user"),
+        req("database"),
+        req("warehouse"),
+        req("schema"),
+        opt("table_name", str),
+        opt("authentication_type", str),
+        opt("password"),
+        opt("private_key"),
+        opt("private_key_passphrase"),
+        opt("role"),
+    ),
+    "Postgres": (
+        req("user"),
+        req("password"),
+        req("host"),
+        req("database"),
+        opt("schema", str),
+        opt("table_name", str),
+        opt("port", int),
+        opt("has_self_signed_cert", bool),
+    ),
+    "Redshift": (
+        req("user"),
+        req("password"),
+        req("host"),
+        req("database"),
+        opt("schema", str),
+        opt("table_name", str),
+        opt("port", int),
+        opt("properties_data_type", str),
+        opt("mode"),
+        opt("copy_inputs"),
+    ),
+    "BigQuery": (
+        req("project_id"),
+        req("dataset_id"),
+        opt("table_id", str),
+        req("private_key"),
+        req("private_key_id"),
+        req("token_uri"),
+        req("client_email"),
+        opt("use_json_type", bool),
+    ),
+    "Databricks": _DATABRICKS,
+    "AzureBlob": (
+        req("container_name"),
+        opt("prefix", str),
+        opt("compression"),
+        opt("file_format", str),
+        opt("max_file_size_mb"),
+    ),
+    "Workflows": _WORKFLOWS,
+    "HTTP": _HTTP,
+    "NoOp": _NOOP,
+}
+
+
+def _build(fields: dict[str, tuple[ConfigField, ...]], base: tuple[str, ...]) -> dict[str, Destination]:
+    return {
+        name: Destination(
+            name=name,
+            fields=config,
+            secret_fields=SECRET_FIELDS.get(name, frozenset()),
+            integration_kind=INTEGRATION_KINDS.get(name),
+            object_storage=name in OBJECT_STORAGE,
+            base_inputs=base,
+        )
+        for name, config in fields.items()
+    }
+
+
+CATALOGUES: dict[str, dict[str, Destination]] = {
+    "latest": _build(LATEST_FIELDS, _BASE_LATEST),
+    "2025": _build(Y2025_FIELDS, _BASE_2025),
+}
+
+
+def catalogue(profile: str) -> dict[str, Destination]:
+    return CATALOGUES[profile]
+
+
+def secret_fields(type_name: str) -> frozenset[str]:
+    return SECRET_FIELDS.get(type_name, frozenset())

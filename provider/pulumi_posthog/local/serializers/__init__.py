@@ -1,0 +1,1 @@
+"""DRF serializers for posthog-local's batch exports, their destinations, runs and backfills."""

@@ -1,0 +1,314 @@
+"""PostHog's ``BatchExportSerializer`` for both profiles: fields, validation order, create and update."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.db import transaction
+from rest_framework import exceptions, serializers
+
+from pulumi_posthog.local import hogql
+from pulumi_posthog.local.destination_rules import validate_destination
+from pulumi_posthog.local.destinations import catalogue
+from pulumi_posthog.local.errors import ServerError
+from pulumi_posthog.local.models import BatchExport, BatchExportDestination, Team
+from pulumi_posthog.local.serializers.config_values import encrypted_round_trip, recursive_dict_merge
+from pulumi_posthog.local.serializers.destination import DestinationSerializer, profile
+from pulumi_posthog.local.serializers.runs import BatchExportRunSerializer
+
+INTERVALS = {
+    "latest": ["hour", "day", "week", "every 5 minutes", "every 15 minutes"],
+    "2025": ["hour", "day", "week", "every 5 minutes"],
+}
+MODELS = {"latest": ["events", "persons", "sessions", "hogql"], "2025": ["events", "persons", "sessions"]}
+TIMEZONES = sorted(zoneinfo.available_timezones() | {"UTC"})
+FILTER_TYPES = ("event", "hogql", "person")
+HIGH_FREQUENCY = "Higher frequency batch exports are not enabled for this team."
+DATA_INTERVAL_FILTER = (
+    "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'. "
+    "Trigger a backfill if you wish to manually control which periods to batch export."
+)
+
+
+class HogQLQuery2025Field(serializers.Field):
+    """2025's ``HogQLSelectQueryField``: parses on write, has no read path, so is never in a response."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return hogql.parse_and_resolve(data)
+        except hogql.HogQLError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value: Any) -> Any:  # pragma: no cover - write_only
+        raise NotImplementedError
+
+
+class BatchExportSerializer(serializers.ModelSerializer):
+    destination = DestinationSerializer()
+    latest_runs = serializers.SerializerMethodField()
+    interval = serializers.ChoiceField(choices=INTERVALS["latest"])
+    hogql_query = serializers.CharField(required=False, allow_null=True)
+    filters = serializers.JSONField(required=False, allow_null=True)
+    timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, allow_null=True)
+    offset_day = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=6)
+    offset_hour = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=23)
+
+    class Meta:
+        model = BatchExport
+        fields = [
+            "id",
+            "team_id",
+            "name",
+            "model",
+            "destination",
+            "interval",
+            "paused",
+            "created_at",
+            "last_updated_at",
+            "last_paused_at",
+            "start_at",
+            "end_at",
+            "latest_runs",
+            "hogql_query",
+            "schema",
+            "filters",
+            "timezone",
+            "offset_day",
+            "offset_hour",
+        ]
+        read_only_fields = ["id", "team_id", "created_at", "last_updated_at", "latest_runs", "schema"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        current = profile()
+        fields["interval"] = serializers.ChoiceField(choices=INTERVALS[current])
+        if current == "latest":
+            fields["model"] = serializers.ChoiceField(
+                choices=MODELS["latest"], default=serializers.CreateOnlyDefault("events")
+            )
+        else:
+            fields["model"] = serializers.ChoiceField(
+                choices=MODELS["2025"], required=False, allow_null=True, allow_blank=True
+            )
+            fields["hogql_query"] = HogQLQuery2025Field(required=False, write_only=True)
+        return fields
+
+    @property
+    def team(self) -> Team | None:
+        return self.context.get("team")
+
+    def get_latest_runs(self, obj: BatchExport) -> list[dict[str, Any]]:
+        runs = obj.runs.order_by("-created_at")[:10]
+        return BatchExportRunSerializer(runs, many=True).data
+
+    # -- field validation ------------------------------------------------------------------------------------
+    def validate_model(self, model: str | None) -> str | None:
+        if profile() == "latest" and self.instance is not None and model != self.instance.model:
+            raise serializers.ValidationError("Changing models is not supported. Create a new batch export instead.")
+        return model
+
+    def validate_destination(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return validate_destination(attrs, self.instance, self.team, profile())
+
+    def validate_interval(self, interval: str) -> str:
+        if profile() == "latest" and interval not in ("hour", "day", "week"):
+            if self.team is None:
+                raise ServerError()
+            if not self.team.has_flag("high-frequency-batch-exports"):
+                raise exceptions.PermissionDenied(HIGH_FREQUENCY)
+        return interval
+
+    def validate_hogql_query(self, query: Any) -> Any:
+        if profile() == "2025" and query is not None:
+            try:
+                return hogql.check_batch_export_query(query, "2025")
+            except hogql.HogQLError as exc:
+                raise serializers.ValidationError(str(exc)) from None
+        return query
+
+    def validate_timezone(self, tz: str | None) -> str:
+        return "UTC" if tz is None else tz
+
+    def _interval_for_offsets(self) -> Any:
+        interval = self.initial_data.get("interval") if isinstance(self.initial_data, dict) else None
+        if interval is None and self.instance is not None:
+            interval = self.instance.interval
+        return interval
+
+    def validate_offset_day(self, offset_day: int | None) -> int | None:
+        if offset_day is not None and self._interval_for_offsets() != "week":
+            raise serializers.ValidationError("offset_day is not applicable for non-weekly intervals")
+        return offset_day
+
+    def validate_offset_hour(self, offset_hour: int | None) -> int | None:
+        if offset_hour is not None and self._interval_for_offsets() not in ("day", "week"):
+            raise serializers.ValidationError("offset_hour is not applicable for non-daily/weekly intervals")
+        return offset_hour
+
+    def validate_filters(self, filters: Any) -> Any:
+        if filters is None:
+            return filters
+        if not isinstance(filters, list):
+            raise serializers.ValidationError("'filters' should be an array of filters")
+        for item in filters:
+            if profile() == "latest" and not isinstance(item, dict):
+                raise serializers.ValidationError("Each filter must be an object")
+            if isinstance(item, dict) and ("data_interval_start" in item or "data_interval_end" in item):
+                raise serializers.ValidationError(DATA_INTERVAL_FILTER)
+            if profile() == "latest" and item.get("type") not in FILTER_TYPES:
+                types = ", ".join(f"'{t}'" for t in FILTER_TYPES)
+                raise serializers.ValidationError(f"Each filter must have a 'type' of one of: {types}")
+        return filters
+
+    # -- object validation -----------------------------------------------------------------------------------
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        destination = attrs.get("destination")
+        if destination and destination.get("type") == "HTTP":
+            model = attrs.get("model")
+            if model is not None and model != "events":
+                raise serializers.ValidationError("HTTP batch exports only support the events model")
+        if attrs.get("interval") is not None:
+            self._convert_offsets(attrs)
+        if profile() == "latest":
+            self._validate_model_query(attrs)
+        return attrs
+
+    def _convert_offsets(self, attrs: dict[str, Any]) -> None:
+        """``offset_day``/``offset_hour`` become ``interval_offset``; on PATCH absent keeps, null resets."""
+        interval = attrs["interval"]
+        day_given, hour_given = "offset_day" in attrs, "offset_hour" in attrs
+        day, hour = attrs.pop("offset_day", None), attrs.pop("offset_hour", None)
+        if interval == "day":
+            if day_given and day is not None:
+                raise serializers.ValidationError("offset_day should not be specified for daily intervals")
+            if hour_given:
+                attrs["interval_offset"] = hour * 3600 if hour is not None else None
+            elif not self.partial:
+                attrs["interval_offset"] = None
+        elif interval == "week":
+            if day_given or hour_given:
+                attrs["interval_offset"] = (day or 0) * 86400 + (hour or 0) * 3600
+            elif not self.partial:
+                attrs["interval_offset"] = None
+        else:
+            if day_given and day is not None:
+                raise serializers.ValidationError("offset_day is not applicable for non-daily/weekly intervals")
+            if hour_given and hour is not None:
+                raise serializers.ValidationError("offset_hour is not applicable for non-daily/weekly intervals")
+            attrs["interval_offset"] = None
+
+    def _validate_model_query(self, attrs: dict[str, Any]) -> None:
+        current = self.instance.model if self.instance is not None else attrs["model"]
+        model = attrs.get("model", current)
+        if model == "hogql":
+            if attrs.get("filters"):
+                raise serializers.ValidationError({"filters": "'filters' are not supported when 'model' is 'hogql'"})
+            if self.team is None or not self.team.has_flag("hogql-batch-exports"):
+                raise exceptions.PermissionDenied("HogQL batch exports are not enabled for this team.")
+            query = attrs.get("hogql_query", self.instance.hogql_query if self.instance is not None else None)
+            if not query:
+                raise serializers.ValidationError({"hogql_query": "'hogql_query' is required when 'model' is 'hogql'"})
+            try:
+                hogql.parse_and_resolve(query)
+            except hogql.HogQLError as exc:
+                raise serializers.ValidationError({"hogql_query": str(exc)}) from None
+            return
+        if attrs.get("filters") and model != "events":
+            raise serializers.ValidationError(
+                {"filters": f"'filters' is only supported for 'events' not '{model}' model"}
+            )
+        query = attrs.get("hogql_query")
+        if query is not None:
+            try:
+                self._parsed_query = hogql.validate_events_query(query, "latest")
+            except hogql.HogQLError as exc:
+                raise serializers.ValidationError(str(exc)) from None
+
+    # -- persistence -----------------------------------------------------------------------------------------
+    def _schema_for(self, query: Any) -> dict[str, Any]:
+        parsed = query if profile() == "2025" else self._parsed_query
+        return hogql.events_schema(parsed)
+
+    def create(self, validated_data: dict[str, Any]) -> BatchExport:
+        team = self.team
+        if team is None:
+            raise ServerError()  # the organization route has no team_id: PostHog's KeyError → 500
+        if profile() == "2025":
+            if validated_data["interval"] not in ("hour", "day", "week") and not team.has_flag(
+                "high-frequency-batch-exports"
+            ):
+                raise exceptions.PermissionDenied(HIGH_FREQUENCY)
+            if validated_data.get("model", "events") == "sessions" and not team.has_flag("sessions-batch-exports"):
+                raise exceptions.PermissionDenied("Sessions batch exports are not enabled for this team.")
+        destination_data = validated_data.pop("destination")
+        query = validated_data.pop("hogql_query", None)
+        if query is not None and profile() == "latest":
+            validated_data["hogql_query"] = query
+            if validated_data.get("model") != "hogql":
+                validated_data["schema"] = self._schema_for(query)
+        elif query:
+            validated_data["schema"] = self._schema_for(query)
+        config = destination_data["config"]
+        if profile() == "latest" and catalogue("latest")[destination_data["type"]].object_storage:
+            config.setdefault("legacy_parquet_extension", False)
+        destination = BatchExportDestination(
+            type=destination_data["type"], config=config, integration=destination_data.get("integration")
+        )
+        user = self.context["request"].user
+        with transaction.atomic():
+            save_destination(destination)
+            return BatchExport.objects.create(team=team, destination=destination, created_by=user, **validated_data)
+
+    def update(self, instance: BatchExport, validated_data: dict[str, Any]) -> BatchExport:
+        if "offset_day" in validated_data or "offset_hour" in validated_data:
+            # Sent without ``interval``: PostHog's update() sets the read-only property and fails (500).
+            raise ServerError()
+        destination_data = validated_data.pop("destination", None)
+        query_given = "hogql_query" in validated_data
+        query = validated_data.pop("hogql_query", None)
+        destination = instance.destination
+        if destination_data:
+            if profile() == "latest":
+                pin_existing_parquet_extension(destination)
+            destination.config = recursive_dict_merge(destination.config or {}, destination_data.get("config", {}))
+            destination.integration = destination_data.get("integration", destination.integration)
+        if profile() == "latest":
+            if query is not None:
+                instance.hogql_query = query
+                if instance.model != "hogql":
+                    validated_data["schema"] = self._schema_for(query)
+            elif query_given and instance.model != "hogql":
+                instance.hogql_query = None
+                validated_data["schema"] = None
+        elif query:
+            validated_data["schema"] = self._schema_for(query)
+        with transaction.atomic():
+            save_destination(destination)
+            for key, value in validated_data.items():
+                setattr(instance, key, value)
+            instance.save()
+        return instance
+
+
+def save_destination(destination: BatchExportDestination) -> None:
+    """2025: the stored config goes through the EncryptedJSONField round trip (leaves become strings), while
+    the in-memory object, which the create/update response is built from, keeps the request's types."""
+    if profile() != "2025":
+        destination.save()
+        return
+    typed = destination.config
+    destination.config = encrypted_round_trip(typed)
+    destination.save()
+    destination.config = typed
+
+
+def pin_existing_parquet_extension(destination: BatchExportDestination) -> None:
+    if catalogue("latest").get(destination.type) is None or not catalogue("latest")[destination.type].object_storage:
+        return
+    config = dict(destination.config or {})
+    config.setdefault(
+        "legacy_parquet_extension",
+        config.get("file_format") == "Parquet" and config.get("compression") is not None,
+    )
+    destination.config = config
