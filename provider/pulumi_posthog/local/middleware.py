@@ -29,7 +29,7 @@ class RequestCounterMiddleware:
         if request.path.startswith("/api/"):
             state.record_request(request.method or "", request.path, response.status_code)
         if not response.streaming and not response.has_header("Content-Length"):
-            # Lets the server keep the connection alive (HTTP/1.1) instead of closing after each response.
+            # A sized body instead of a chunked one (Werkzeug still closes the connection after each response).
             response["Content-Length"] = str(len(response.content))
         return response
 

@@ -1,4 +1,4 @@
-"""The HTTP server: Werkzeug's threaded WSGI server (HTTP/1.1 keep-alive) serving the Django app."""
+"""The HTTP server: Werkzeug's threaded WSGI server serving the Django app (one connection per request)."""
 
 from __future__ import annotations
 
