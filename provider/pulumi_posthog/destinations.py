@@ -29,6 +29,7 @@ class DestinationType:
     integration_required: bool = False
     object_storage: bool = False
     server_defaults: dict[str, Any] = field(default_factory=dict)
+    """What PostHog uses for an optional config key left unset (notes/posthog-api.md §3.6)."""
     legacy: bool = False
 
     def all_fields(self) -> dict[str, type]:
@@ -105,6 +106,7 @@ TYPES: dict[str, DestinationType] = {
             frozenset({"user", "password", "private_key", "private_key_passphrase"}),
             integration_kind="snowflake",
             integration_required=True,
+            server_defaults={"table_name": "events"},
         ),
         DestinationType(
             "Postgres",
@@ -122,6 +124,7 @@ TYPES: dict[str, DestinationType] = {
             frozenset({"user", "password"}),
             integration_kind="postgresql",
             integration_required=True,
+            server_defaults={"schema": "public", "table_name": "events", "port": 5432, "has_self_signed_cert": False},
         ),
         DestinationType(
             "Redshift",
@@ -141,6 +144,13 @@ TYPES: dict[str, DestinationType] = {
             frozenset({"user", "password", "aws_access_key_id", "aws_secret_access_key"}),
             integration_kind="aws-redshift",
             integration_required=True,
+            server_defaults={
+                "schema": "public",
+                "table_name": "events",
+                "port": 5439,
+                "properties_data_type": "varchar",
+                "mode": "INSERT",
+            },
         ),
         DestinationType(
             "BigQuery",
@@ -158,6 +168,7 @@ TYPES: dict[str, DestinationType] = {
             frozenset({"private_key", "private_key_id", "client_email", "token_uri"}),
             integration_kind="google-cloud-service-account",
             integration_required=True,
+            server_defaults={"table_id": "events", "use_json_type": False},
         ),
         DestinationType(
             "Databricks",
@@ -172,6 +183,7 @@ TYPES: dict[str, DestinationType] = {
             },
             integration_kind="databricks",
             integration_required=True,
+            server_defaults={"use_variant_type": True, "use_automatic_schema_evolution": True},
         ),
         DestinationType(
             "AzureBlob",
@@ -187,7 +199,7 @@ TYPES: dict[str, DestinationType] = {
             integration_kind="azure-blob",
             integration_required=True,
             object_storage=True,
-            server_defaults=_PARQUET_DEFAULT,
+            server_defaults={**_PARQUET_DEFAULT, "prefix": ""},
         ),
         DestinationType("HTTP", ("url", "token"), {"url": str, "token": str}, frozenset({"token"})),
     )

@@ -274,6 +274,11 @@ class PermissionDeniedError(HTTPStatusError):
             return "The key's user needs a higher membership level (admin or owner) in this organization"
         if "does not support Personal API Key" in detail:
             return "PostHog allows this action only from the web app (a signed-in session), not with an API key"
+        if "not enabled for this team" in detail:
+            return (
+                "This is behind a PostHog feature flag that is off for this project: choose a supported value "
+                "(e.g. an hourly, daily or weekly interval) or ask PostHog support to enable it"
+            )
         return "Check the key's scopes, its organization/project access and its user's membership level"
 
 

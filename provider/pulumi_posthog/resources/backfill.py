@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import HTTPStatusError
+from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, ValidationError
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
@@ -43,7 +43,7 @@ class BackfillSpec(ResourceSpec):
     name = "BatchExportBackfill"
     doc = "A one-off re-export of a past period through an existing batch export."
     fields = (
-        Field("project_id", int, required=True, replace=True, doc="The PostHog project (environment) id."),
+        Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
         Field("batch_export_id", str, required=True, replace=True, doc="The export to backfill (its id)."),
         Field(
             "start_at",
@@ -98,8 +98,8 @@ class BackfillSpec(ResourceSpec):
             f"backfill of export {export}",
         )
         backfill_id = str(result.get("backfill_id") or result.get("id"))
-        status = result.get("status") or self._status(ctx, project, export, backfill_id) or "Starting"
-        return backfill_id, self.outs(inputs, backfill_id, status)
+        # One call: a new backfill is Starting (newest PostHog writes its row later); refresh reads its progress.
+        return backfill_id, self.outs(inputs, backfill_id, result.get("status") or "Starting")
 
     @staticmethod
     def _status(ctx: Context, project: Any, export: str, backfill_id: str) -> str | None:
@@ -113,7 +113,12 @@ class BackfillSpec(ResourceSpec):
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         if not UUID_RE.match(id_):
             return state, {k: v for k, v in state.items() if k not in self.outputs}
-        server = ctx.client.get_backfill(state.get("project_id"), state.get("batch_export_id"), id_)
+        try:
+            server = ctx.client.get_backfill(state.get("project_id"), state.get("batch_export_id"), id_)
+        except NotFoundError:
+            # Not written yet (newest PostHog creates the row asynchronously), and backfills cannot be deleted:
+            # never "gone", or the next up would start a duplicate backfill.
+            server = {"status": state.get("status")}
         outs = self.outs(state, id_, server.get("status"))
         return outs, {k: v for k, v in outs.items() if k not in self.outputs}
 
@@ -124,9 +129,17 @@ class BackfillSpec(ResourceSpec):
         if not UUID_RE.match(id_):
             return
         project, export = state.get("project_id"), state.get("batch_export_id")
-        status = self._status(ctx, project, export, id_)
-        if status in RUNNING:
+        if self._status(ctx, project, export, id_) not in RUNNING:
+            return
+        try:
             ctx.client.cancel_backfill(project, export, id_)
+        except AmbiguousWriteError:
+            # A cancel is not replayed blindly (PostHog refuses a second one): look, and cancel only if it runs.
+            if self._status(ctx, project, export, id_) in RUNNING:
+                ctx.client.cancel_backfill(project, export, id_)
+        except ValidationError as exc:
+            if not (exc.detail or "").startswith("Cannot cancel a backfill"):
+                raise  # otherwise it finished between the status read and the cancel: nothing left to stop
 
 
 def _list(client: Any, project: Any, export: str) -> list[dict[str, Any]]:

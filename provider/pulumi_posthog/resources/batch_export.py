@@ -42,8 +42,9 @@ def offset_default(name: str, interval: Any) -> int | None:
 
 
 def integration_of(destination: dict[str, Any]) -> Any:
-    value = destination.get("integration_id", destination.get("integration"))
-    return plain(value)
+    """The destination's integration id as an int (programs pass an Integration's ``id`` output, a string)."""
+    value = plain(destination.get("integration_id", destination.get("integration")))
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def secret_keys(type_: str) -> frozenset[str]:
@@ -63,7 +64,7 @@ class BatchExportSpec(ResourceSpec):
     name = "BatchExport"
     doc = "A PostHog batch export: a scheduled pipeline that writes events, persons or sessions to a destination."
     fields = (
-        Field("project_id", int, required=True, replace=True, doc="The PostHog project (environment) id."),
+        Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
         Field("name", str, required=True, doc="A name for the export."),
         Field(
             "destination",
@@ -99,9 +100,6 @@ class BatchExportSpec(ResourceSpec):
         name = news.get("name")
         if isinstance(name, str) and not name.strip():
             failures.append(CheckFailure("name", "This field may not be blank."))
-        project = plain(news.get("project_id"))
-        if isinstance(project, int) and not isinstance(project, bool) and project <= 0:
-            failures.append(CheckFailure("project_id", "project_id must be a positive project id."))
         adopt = news.get("adopt_id")
         if isinstance(adopt, str) and not UUID_RE.match(adopt):
             failures.append(CheckFailure("adopt_id", f"'{adopt}' is not a batch export UUID."))
@@ -130,15 +128,15 @@ class BatchExportSpec(ResourceSpec):
 
     @staticmethod
     def _diff_destination(result: Diff, old: dict[str, Any], new: Any) -> None:
-        if is_unknown(new):
-            result.add("destination", is_unknown(new.get("type")) if isinstance(new, dict) else True)
-            return
         if not isinstance(new, dict):
+            if is_unknown(new):
+                result.add("destination", replace=True)
             return
-        if not same(new.get("type"), old.get("type")):
+        type_ = new.get("type")
+        if is_unknown(type_) or not same(type_, old.get("type")):
             result.add("destination", replace=True)
             return
-        if is_unknown(new.get("config")) or not same(integration_of(new), integration_of(old)):
+        if is_unknown(new) or not same(integration_of(new), integration_of(old)):
             result.add("destination")
             return
         if config_changes(new.get("type", ""), old.get("config"), new.get("config")):
@@ -198,11 +196,10 @@ class BatchExportSpec(ResourceSpec):
                 ctx.warn(f"adopting batch export '{current.get('name')}' ({adopt}); changing {', '.join(changes)}")
                 return adopt, self.update(ctx, adopt, state, inputs)
             return adopt, state
-        wanted_type = body["destination"]["type"]
         created, _ = write_once(
             lambda: client.create_batch_export(project, body),
             lambda: client.list_batch_exports(project),
-            lambda e: e.get("name") == body["name"] and (e.get("destination") or {}).get("type") == wanted_type,
+            lambda e: same_export(e, body),
             f"batch export '{body['name']}'",
         )
         return str(created["id"]), self.outs(created, inputs, project)
@@ -216,7 +213,12 @@ class BatchExportSpec(ResourceSpec):
                 f"batch export '{server.get('name')}' ({id_}) is paused in PostHog (it pauses exports after "
                 "repeated failures): look at its runs, then set paused=False to resume it"
             )
-        inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
+        inputs = self.inputs_from(outs)
+        if inputs.get("paused") is False:
+            del inputs["paused"]
+        for name in ("offset_day", "offset_hour"):
+            if name in inputs and same(inputs[name], offset_default(name, inputs.get("interval"))):
+                del inputs[name]
         return outs, inputs
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
@@ -253,28 +255,45 @@ class BatchExportSpec(ResourceSpec):
         ctx.client.delete_batch_export(state.get("project_id"), id_)
 
 
+def same_export(server: dict[str, Any], body: dict[str, Any]) -> bool:
+    """Whether a listed export is the one ``body`` created: name and what a replacement changes (type, model).
+
+    A replacement creates its new export before deleting the old one, under the same name: comparing the
+    replace-forcing fields keeps reconciliation from adopting the export being replaced.
+    """
+    destination = server.get("destination") or {}
+    return (
+        server.get("name") == body["name"]
+        and destination.get("type") == body["destination"]["type"]
+        and (server.get("model") or "events") == body.get("model", "events")
+        and same(integration_of(destination), integration_of(body["destination"]))
+    )
+
+
 def config_changes(type_: str, old: Any, new: Any) -> dict[str, Any]:
-    """Keys to PATCH: changed values, and removed keys as None (PostHog merges config, so absent keeps)."""
+    """Keys to PATCH: changed values, and removed keys as PostHog's default or None (PostHog merges config, so
+    an absent key keeps its value; older PostHog refuses a null for a typed key that has a default)."""
     spec = TYPES.get(type_)
     old_config = normalized_config(type_, old if isinstance(old, dict) else {})
     new_config = normalized_config(type_, new if isinstance(new, dict) else {})
-    changes = {k: v for k, v in new_config.items() if not same(old_config.get(k), v)}
     defaults = spec.server_defaults if spec else {}
+    changes = {k: v for k, v in new_config.items() if not same(old_config.get(k, defaults.get(k)), v)}
     for key, value in old_config.items():
         if key in new_config or (key in defaults and same(defaults[key], value)):
             continue
-        changes[key] = None
+        changes[key] = defaults.get(key)
     return changes
 
 
 def destination_patch(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """A PATCH ``destination``: PostHog needs both ``type`` and ``config`` (send only the changed keys)."""
+    """A PATCH ``destination``: ``type`` and the changed ``config`` keys, and always the integration (PostHog
+    drops it from Databricks/BigQuery/AzureBlob/Redshift exports on a PATCH without it)."""
     patch: dict[str, Any] = {
         "type": new["type"],
         "config": config_changes(new["type"], old.get("config"), new.get("config")),
     }
     integration = integration_of(new)
-    if not same(integration, integration_of(old)) and integration is not None:
+    if integration is not None:
         patch["integration_id"] = integration
     return patch
 

@@ -124,7 +124,7 @@ def _check_integration(spec: DestinationType, destination: dict[str, Any], confi
     if integration is not None or not spec.integration_required:
         if integration is not None and not is_unknown(integration):
             value = plain(integration)
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
                 return [f"destination.integration_id must be an Integration id (an integer), not {value!r}."]
         return []
     inline = INLINE_CREDENTIALS.get(spec.name, ())

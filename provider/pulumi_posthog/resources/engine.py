@@ -21,6 +21,7 @@ from pulumi_posthog.client import NotFoundError, PostHogError
 from pulumi_posthog.client.errors import redact
 from pulumi_posthog.resources.connection import client_for
 from pulumi_posthog.resources.spec import Context, ResourceSpec
+from pulumi_posthog.resources.values import plain
 
 log = logging.getLogger("pulumi_posthog")
 PROVIDER_KEY = "__provider"
@@ -46,7 +47,8 @@ class PostHogResourceError(Exception):
 
 
 def _without_provider(props: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (props or {}).items() if k != PROVIDER_KEY}
+    """The properties minus ``__provider``, numbers as written (the engine sends every number as a double)."""
+    return {k: plain(v) for k, v in (props or {}).items() if k != PROVIDER_KEY}
 
 
 class PostHogProvider(ResourceProvider):
@@ -59,6 +61,7 @@ class PostHogProvider(ResourceProvider):
         self.resource = resource
         self.connection = connection
         self._stack: dict[str, Any] = {}
+        self._created: set[str] = set()  # ids this plugin process created (one process per `pulumi up`)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PostHogProvider, (self.resource, self.connection) if self.connection else (self.resource,))
@@ -76,7 +79,8 @@ class PostHogProvider(ResourceProvider):
         return Context(client=client_for(self.connection, stack), warn=_warn)
 
     def _fail(self, action: str, id_: str | None, props: dict[str, Any], exc: Exception) -> PostHogResourceError:
-        where = self.spec.describe(id_, props) if id_ else f"{self.spec.name} '{props.get('name', '')}'".rstrip(" '")
+        label = props.get("name")
+        where = self.spec.describe(id_, props) if id_ else f"{self.spec.name} '{label}'" if label else self.spec.name
         if isinstance(exc, PostHogError):
             prop = getattr(exc, "attr", None)
             on = f" (property {prop.replace('__', '.')})" if prop else ""
@@ -105,6 +109,7 @@ class PostHogProvider(ResourceProvider):
             id_, outs = self.spec.create(self._context(), inputs)
         except PostHogError as exc:
             raise self._fail("creating", None, inputs, exc) from None
+        self._created.add(str(id_))
         return CreateResult(str(id_), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -130,6 +135,11 @@ class PostHogProvider(ResourceProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         state = _without_provider(_props)
+        if _id in self._created:
+            # A create-before-delete replacement that PostHog answered with the same object (an upsert, an
+            # adoption): deleting the old one would delete the new one.
+            _warn(f"{self.spec.describe(_id, state)} is also its replacement, so it was kept")
+            return
         try:
             self.spec.delete(self._context(), _id, state)
         except NotFoundError:

@@ -10,12 +10,12 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import AmbiguousWriteError, ValidationError
+from pulumi_posthog.client import ValidationError
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
 from pulumi_posthog.resources.engine import register
-from pulumi_posthog.resources.integration_rules import KINDS, check_config, identity, is_named
+from pulumi_posthog.resources.integration_rules import KINDS, changed_keys, check_config, identity, is_named
 from pulumi_posthog.resources.program import PostHogResource, secret_values
-from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.reconcile import replay, write_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import is_unknown, plain, same
 
@@ -45,7 +45,7 @@ class IntegrationSpec(ResourceSpec):
     name = "Integration"
     doc = "Credentials PostHog uses to reach a batch-export destination (e.g. an AWS role for S3)."
     fields = (
-        Field("project_id", int, required=True, replace=True, doc="The PostHog project (environment) id."),
+        Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
         Field("kind", str, required=True, replace=True, choices=KINDS, doc="The integration kind."),
         Field(
             "config",
@@ -82,8 +82,7 @@ class IntegrationSpec(ResourceSpec):
             return result
         if not isinstance(new_config, dict) or not isinstance(kind, str):
             return result
-        changed = [k for k in set(new_config) | set(old_config) if not same(new_config.get(k), old_config.get(k))]
-        if not changed:
+        if not changed_keys(kind, new_config, old_config):
             return result
         if is_named(kind, new_config):
             result.add("config", replace=True)
@@ -118,10 +117,7 @@ class IntegrationSpec(ResourceSpec):
             )
         else:
             # Upsert kinds: a second POST with the same identity overwrites the same row, so replaying is safe.
-            try:
-                created = client.create_integration(project, kind, config)
-            except AmbiguousWriteError:
-                created = client.create_integration(project, kind, config)
+            created = replay(lambda: client.create_integration(project, kind, config))
         return str(created["id"]), self.outs(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -132,7 +128,7 @@ class IntegrationSpec(ResourceSpec):
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""
         project, kind = plain(news["project_id"]), news["kind"]
-        server = ctx.client.create_integration(project, kind, plain(news["config"]))
+        server = replay(lambda: ctx.client.create_integration(project, kind, plain(news["config"])))
         if str(server.get("id")) != str(id_):
             raise RuntimeError(
                 f"updating {kind} integration {id_} created another row ({server.get('id')}) instead of "
@@ -141,17 +137,9 @@ class IntegrationSpec(ResourceSpec):
         return self.outs(server, news)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        client = ctx.client
-        project, kind = state.get("project_id"), state.get("kind", "")
-        if not is_named(kind, state.get("config") or {}):
-            # An upsert-kind replacement may have overwritten this very row: never delete the live one.
-            live = client.get_integration(project, id_)
-            expected = {k: v for k, v in (state.get("config") or {}).items() if k not in secret_keys(kind)}
-            if not same(live.get("config") or {}, expected):
-                ctx.warn(f"{kind} integration {id_} now holds other settings (a replacement reused it); kept it")
-                return
+        # An upsert-kind replacement that landed on this very row is kept by the engine (same id as created).
         try:
-            client.delete_integration(project, id_)
+            ctx.client.delete_integration(state.get("project_id"), id_)
         except ValidationError as exc:
             if "used by batch exports" in (exc.detail or ""):
                 raise IntegrationInUse(

@@ -6,13 +6,20 @@ import re
 from typing import Any
 
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
-from pulumi_posthog.resources.values import is_unknown, plain
+from pulumi_posthog.resources.values import is_unknown, plain, same
 
 KINDS = tuple(INTEGRATION_SECRETS)
 ROLE_ARN_RE = re.compile(r"^arn:aws(-[a-z-]+)?:iam::\d{12}:role/.+")
 SNOWFLAKE_ACCOUNT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 GOOGLE_TOKEN_URIS = ("https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token")
 SSL_MODES = ("require", "verify-ca", "verify-full")
+# Config keys PostHog adds on its own (never configured), and the values an unset key reads back as.
+COMPUTED_KEYS: dict[str, frozenset[str]] = {
+    "aws-s3": frozenset({"aws_account_id"}),
+    "aws-redshift": frozenset({"aws_account_id"}),
+}
+_SSL_DEFAULTS = {"ssl_mode": "require", "ssl_root_cert": None}
+CONFIG_DEFAULTS: dict[str, dict[str, Any]] = {"postgresql": _SSL_DEFAULTS, "aws-redshift": _SSL_DEFAULTS}
 
 
 def redshift_mode(config: dict[str, Any]) -> str:
@@ -28,6 +35,13 @@ def is_named(kind: str, config: dict[str, Any]) -> bool:
     if kind in ("aws-s3", "s3-compatible", "snowflake"):
         return True
     return kind == "aws-redshift" and redshift_mode(config) != "plain"
+
+
+def changed_keys(kind: str, new: dict[str, Any], old: dict[str, Any]) -> list[str]:
+    """Config keys whose configured value differs from the state, ignoring what PostHog computes or defaults."""
+    defaults = CONFIG_DEFAULTS.get(kind, {})
+    keys = (set(new) | set(old)) - COMPUTED_KEYS.get(kind, frozenset())
+    return sorted(k for k in keys if not same(new.get(k, defaults.get(k)), old.get(k, defaults.get(k))))
 
 
 def account_name(connection_string: Any) -> str | None:

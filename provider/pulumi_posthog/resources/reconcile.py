@@ -36,17 +36,22 @@ def write_once(
     matches: Callable[[dict[str, Any]], bool],
     what: str,
     known_ids: Iterable[Any] = (),
+    attempts: int = 4,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; after an ambiguous failure, look for the object and adopt it, or POST again if none exists.
 
     Returns the object and whether it was found by reconciliation. Never creates a silent duplicate: when
-    several objects match, it raises ``DuplicateObjectsError`` naming them.
+    several objects match, it raises ``DuplicateObjectsError`` naming them. Every ambiguous attempt is
+    reconciled, the last one too: when all of them failed, PostHog was seen to hold nothing, so the error
+    raised leaves nothing behind that a later ``pulumi up`` would duplicate.
     """
     known = {str(i) for i in known_ids}
-    for _ in range(3):
+    failure: AmbiguousWriteError | None = None
+    for _ in range(attempts):
         try:
             return post(), False
         except AmbiguousWriteError as exc:
+            failure = exc
             found = [
                 obj
                 for obj in candidates()
@@ -62,4 +67,15 @@ def write_once(
                     "`pulumi up` again with adopt_id set to the one you keep."
                 ) from None
             # Nothing matches: the write did not happen, so one more POST is safe.
-    return post(), False
+    assert failure is not None
+    raise failure
+
+
+def replay(post: Callable[[], dict[str, Any]], attempts: int = 4) -> dict[str, Any]:
+    """POST again after an ambiguous failure, for writes PostHog applies as an upsert (replaying cannot duplicate)."""
+    for _ in range(attempts - 1):
+        try:
+            return post()
+        except AmbiguousWriteError:
+            continue
+    return post()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pulumi
@@ -14,6 +15,7 @@ from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import is_unknown, plain
 
 ALREADY = "already been requested"
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class RollbackSpec(ResourceSpec):
@@ -37,17 +39,20 @@ class RollbackSpec(ResourceSpec):
         return f"EnvironmentsRollback of organization {state.get('organization_id')}"
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        failures: list[CheckFailure] = []
+        org = news.get("organization_id")
+        if isinstance(org, str) and org != "@current" and not UUID_RE.match(org):
+            failures.append(CheckFailure("organization_id", f"'{org}' is not an organization UUID or '@current'."))
         mapping = news.get("environment_mappings")
         if not isinstance(mapping, dict) or is_unknown(mapping):
-            return news, []
+            return news, failures
         if not mapping:
-            return news, [CheckFailure("environment_mappings", "Environment mappings are required")]
+            return news, [*failures, CheckFailure("environment_mappings", "Environment mappings are required")]
         bad = [f"{k}: {v!r}" for k, v in mapping.items() if not str(k).isdigit() or not _is_id(v)]
         if bad:
-            return news, [
-                CheckFailure("environment_mappings", f"ids must be environment ids (integers); got {', '.join(bad)}")
-            ]
-        return news, []
+            reason = f"ids must be environment ids (integers); got {', '.join(bad)}"
+            failures.append(CheckFailure("environment_mappings", reason))
+        return news, failures
 
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         org = inputs["organization_id"]

@@ -31,6 +31,7 @@ class Field:
     default: Any = MISSING
     unmanaged_when_unset: bool = False
     choices: tuple[Any, ...] = ()
+    minimum: int | None = None
     nullable: bool = True
     doc: str = ""
     normalize: Normalizer = plain
@@ -73,7 +74,7 @@ class ResourceSpec:
         raise KeyError(name)
 
     def check_fields(self, news: dict[str, Any]) -> list[CheckFailure]:
-        """Required properties, types and choices, per property; unknown values pass."""
+        """Required properties, types, choices and minimums, per property; unknown values pass."""
         failures: list[CheckFailure] = []
         for f in self.fields:
             value = news.get(f.name, MISSING)
@@ -126,6 +127,16 @@ class ResourceSpec:
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        """Inputs matching refreshed outputs, without PostHog's defaults (so a preview lists only real changes)."""
+        result: dict[str, Any] = {}
+        for f in self.fields:
+            value = outs.get(f.name)
+            if value is None or (f.default is not MISSING and same(f.normalize(value), f.normalize(f.default))):
+                continue
+            result[f.name] = value
+        return result
+
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
         label = state.get("name")
@@ -145,4 +156,6 @@ def type_problem(f: Field, value: Any) -> str | None:
     if f.choices and value not in f.choices:
         listed = ", ".join(repr(c) for c in f.choices)
         return f"'{f.name}' must be one of {listed}; got {value!r}."
+    if f.minimum is not None and value < f.minimum:
+        return f"Ensure this value is greater than or equal to {f.minimum}."
     return None

@@ -1,0 +1,1 @@
+"""Scenario tests for the Pulumi resources against posthog-local."""
