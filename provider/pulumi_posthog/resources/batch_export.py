@@ -11,7 +11,12 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client.normalize import coerce_types
 from pulumi_posthog.destinations import TYPES
-from pulumi_posthog.resources.batch_export_rules import check_destination, check_schedule, parse_datetime
+from pulumi_posthog.resources.batch_export_rules import (
+    check_destination,
+    check_schedule,
+    integration_kind_problem,
+    parse_datetime,
+)
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource, secret_values
 from pulumi_posthog.resources.reconcile import write_once
@@ -90,6 +95,13 @@ class BatchExportSpec(ResourceSpec):
             provider_only=True,
             doc="Manage an existing export (its UUID) instead of creating one.",
         ),
+        Field(
+            "integration_kind",
+            str,
+            provider_only=True,
+            unmanaged_when_unset=True,
+            doc="Set for you when destination integration_id is a posthog.Integration: its kind, checked offline.",
+        ),
     )
     outputs = OUTPUTS
 
@@ -103,6 +115,9 @@ class BatchExportSpec(ResourceSpec):
         adopt = news.get("adopt_id")
         if isinstance(adopt, str) and not UUID_RE.match(adopt):
             failures.append(CheckFailure("adopt_id", f"'{adopt}' is not a batch export UUID."))
+        kind_problem = integration_kind_problem(news.get("destination"), news.get("integration_kind"))
+        if kind_problem:
+            failures.append(CheckFailure("destination", kind_problem))
         return news, failures
 
     # -- diff --------------------------------------------------------------------------------------------------
@@ -178,6 +193,7 @@ class BatchExportSpec(ResourceSpec):
             offset_day=server.get("offset_day"),
             offset_hour=server.get("offset_hour"),
             adopt_id=inputs.get("adopt_id"),
+            integration_kind=inputs.get("integration_kind"),
         )
         for name in ("start_at", "end_at"):
             result[name] = canonical_time(result.get(name))
@@ -309,6 +325,17 @@ def olds_as_server(olds: dict[str, Any]) -> dict[str, Any]:
 SPEC = register(BatchExportSpec())
 
 
+def _integration_reference(destination: Any) -> tuple[Any, str | None]:
+    """A posthog.Integration given as ``integration_id`` becomes its id, and its kind is kept for check."""
+    if not isinstance(destination, dict):
+        return destination, None
+    reference = destination.get("integration_id")
+    if not isinstance(reference, pulumi.CustomResource):  # (an Output would lift any attribute lookup)
+        return destination, None
+    kind = vars(reference).get("posthog_kind")
+    return {**destination, "integration_id": reference.id}, kind
+
+
 def _secret_destination(destination: Any) -> Any:
     """The destination with its type's secret config values (token, password, keys…) made Pulumi secrets."""
     if not isinstance(destination, dict):
@@ -355,5 +382,6 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
+        destination, inputs["integration_kind"] = _integration_reference(destination)
         inputs["destination"] = _secret_destination(destination)
         super().__init__("BatchExport", resource_name, inputs, opts, connection)

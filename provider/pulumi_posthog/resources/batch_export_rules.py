@@ -230,3 +230,26 @@ def check_filters(filters: Any, model: str) -> str | None:
     if filters and model != "events":
         return f"'filters' is only supported for 'events' not '{model}' model"
     return None
+
+
+WRONG_KIND = {
+    "Postgres": "Integration is not a PostgreSQL integration.",
+    "Redshift": "Integration is not a Redshift integration.",
+    "Snowflake": "Integration is not a Snowflake integration.",
+    "BigQuery": "Integration is not a Google Cloud service account integration.",
+    "Databricks": "Integration is not a Databricks integration.",
+    "AzureBlob": "Integration is not an Azure Blob integration.",
+}
+
+
+def integration_kind_problem(destination: Any, kind: Any) -> str | None:
+    """PostHog's wrong-kind message, when the program passed a posthog.Integration of another kind."""
+    if not isinstance(kind, str) or not isinstance(destination, dict):
+        return None
+    type_ = destination.get("type")
+    spec = TYPES.get(type_) if isinstance(type_, str) else None
+    if spec is None or spec.integration_kind in (None, kind):
+        return None
+    if type_ in ("AwsS3", "S3Compatible"):
+        return f"Integration provided is not an AWS S3 integration (got kind='{kind}')"
+    return f"{WRONG_KIND[type_]} (got kind='{kind}'; a {type_} export needs kind '{spec.integration_kind}')"

@@ -172,3 +172,4 @@ class Integration(PostHogResource, module="posthog", name="Integration"):
     ) -> None:
         inputs = {"project_id": project_id, "kind": kind, "config": secret_values(config, secret_keys(kind))}
         super().__init__("Integration", resource_name, inputs, opts, connection)
+        self.posthog_kind = kind  # lets a BatchExport check the kind offline when given this resource
