@@ -152,7 +152,7 @@ class ProgramRunner:
 def _entry_point(program: Program) -> tuple[Callable[[], Any], Path | None]:
     if callable(program):
         return program, None
-    path = Path(program)
+    path = Path(program).resolve()  # the run changes directory before it executes the program
     main = path / "__main__.py" if path.is_dir() else path
     return (lambda: runpy.run_path(str(main), run_name="__main__")), main.parent
 

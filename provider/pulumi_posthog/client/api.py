@@ -7,10 +7,8 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import requests
 
 from pulumi_posthog.client.config import DEFAULT_HOST, ClientConfig, resolve_config
 from pulumi_posthog.client.errors import (
@@ -22,7 +20,9 @@ from pulumi_posthog.client.errors import (
 )
 from pulumi_posthog.client.pagination import iter_results
 from pulumi_posthog.client.retry import Attempt, RetryPolicy, call_with_retries
-from pulumi_posthog.client.transport import Transport
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["JSON", "PostHogClient"]
 
@@ -62,6 +62,10 @@ class PostHogClient:
         ca_bundle: str | None = None,
         page_size: int | None = None,
     ) -> None:
+        # requests (and urllib3) load with the first client rather than with the package: a program only
+        # registers resources, and the plugin answers Check without a client (~50 ms of every cold start).
+        from pulumi_posthog.client.transport import Transport
+
         self._transport = Transport(
             host,
             api_key,

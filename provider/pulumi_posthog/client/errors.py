@@ -273,7 +273,10 @@ class PermissionDeniedError(HTTPStatusError):
         if "access level" in detail:
             return "The key's user needs a higher membership level (admin or owner) in this organization"
         if "does not support Personal API Key" in detail:
-            return "PostHog allows this action only from the web app (a signed-in session), not with an API key"
+            return (
+                "PostHog refuses scoped personal API keys here: use the web app (a signed-in session) or a legacy "
+                "personal API key without scopes"
+            )
         if "not enabled for this team" in detail:
             return (
                 "This is behind a PostHog feature flag that is off for this project: choose a supported value "

@@ -28,6 +28,9 @@ SETTINGS = (
     "default_role_id",
 )
 OUTPUTS = ("slug", "created_at", "updated_at", "membership_level", "member_count", "projects", "teams")
+TEAM_FIELDS = ("id", "project_id", "name", "api_token")
+"""What a program uses of each environment in ``teams``. PostHog also sends onboarding and UI flags that change as
+people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
 
 
 class OrganizationSpec(ResourceSpec):
@@ -110,6 +113,10 @@ class OrganizationSpec(ResourceSpec):
         """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
         result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
         result.update({k: server.get(k) for k in OUTPUTS})
+        if isinstance(result.get("teams"), list):
+            result["teams"] = [
+                {k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in result["teams"]
+            ]
         result["adopt_id"] = inputs.get("adopt_id")
         result["deletion_protection"] = inputs.get("deletion_protection", True) is not False
         return {k: v for k, v in result.items() if v is not None}

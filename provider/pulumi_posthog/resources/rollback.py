@@ -24,7 +24,7 @@ class RollbackSpec(ResourceSpec):
     name = "EnvironmentsRollback"
     doc = "Triggers PostHog's environments rollback for an organization (once; it cannot be undone)."
     fields = (
-        Field("organization_id", str, required=True, replace=True, doc="The organization UUID."),
+        Field("organization_id", str, required=True, replace=True, doc="The organization UUID (or '@current')."),
         Field(
             "environment_mappings",
             dict,

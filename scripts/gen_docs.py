@@ -1,0 +1,339 @@
+"""Render the generated blocks of docs/*.md from the resource specs, destinations and public signatures.
+
+A block is the text between ``<!-- generated:KIND ARG -->`` and ``<!-- /generated -->``; everything else in a page is
+written by hand. Kinds:
+
+- ``inputs <Resource>``      the inputs table (type, required, when unset, replaces, description) from the spec
+- ``outputs <Resource>``     the outputs table (``id`` and the spec's outputs, typed from the public class)
+- ``signature <Resource>``   the constructor, as Python
+- ``secrets <Resource>``     which input values become Pulumi secrets
+- ``destinations``           every destination type: helper, integration kind, config keys
+- ``integration-kinds``      every integration kind: named or upsert, secret keys, destination types
+- ``function <name>``        a function's (``posthog.get_…``, ``posthog.aws.…``) signature and docstring
+- ``aws-roles``              PostHog Cloud's export role per region
+
+    .venv/bin/python scripts/gen_docs.py           # rewrite the blocks in docs/
+    .venv/bin/python scripts/gen_docs.py --check   # exit 1 (and name the pages) when a block is out of date
+
+``tests/docs/test_generated.py`` runs the check.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi_posthog as posthog
+from pulumi_posthog.aws import POSTHOG_ROLE_ARNS
+from pulumi_posthog.destinations import INTEGRATION_SECRETS, TYPES
+from pulumi_posthog.resources.engine import spec_for
+from pulumi_posthog.resources.integration_rules import is_named
+from pulumi_posthog.resources.spec import Field
+from pulumi_posthog.resources.values import MISSING
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+BLOCK = re.compile(
+    r"(<!-- generated:(?P<kind>[a-z-]+)(?: (?P<arg>[\w.]+))? -->\n)(?P<body>.*?)(<!-- /generated -->)", re.S
+)
+
+RESOURCES = ("Organization", "BatchExport", "Integration", "BatchExportBackfill", "EnvironmentsRollback")
+IDS = {
+    "Organization": "the organization's UUID",
+    "BatchExport": "the export's UUID",
+    "Integration": "the integration's id (an integer, as a string)",
+    "BatchExportBackfill": "the backfill's id (PostHog's UUID; older PostHog: its workflow id)",
+    "EnvironmentsRollback": "`<organization id>/environments-rollback`",
+}
+OUTPUT_DOCS = {
+    "Organization": {
+        "slug": "The organization's URL slug.",
+        "created_at": "When it was created (ISO 8601).",
+        "updated_at": "When it was last changed.",
+        "membership_level": "The API key's user's level in it: 1 member, 8 admin, 15 owner.",
+        "member_count": "How many members it has.",
+        "projects": "Its projects: `[{id, name, organization_id}]` (`projects[0]['id']` is a `project_id`).",
+        "teams": "Its environments: `[{id, project_id, name, api_token}]` (`api_token` is the project API key).",
+    },
+    "BatchExport": {
+        "team_id": "The environment (team) the export belongs to.",
+        "created_at": "When it was created.",
+        "last_updated_at": "When it was last changed.",
+        "last_paused_at": "When it was last paused (by the program, in the UI, or by PostHog after failures).",
+        "schema": "For `model='hogql'`: the exported columns PostHog derived from `hogql_query`.",
+    },
+    "Integration": {
+        "display_name": "PostHog's label, e.g. `prod-lake (AWS role 'arn:…')`.",
+        "created_at": "When it was created.",
+        "errors": "PostHog's last error with these credentials, if any.",
+    },
+    "BatchExportBackfill": {
+        "backfill_id": "PostHog's id of the backfill (the same as the resource id).",
+        "status": "`Starting`, `Running`, `Completed`, `Failed`, `Cancelled`, … as of the last create or refresh.",
+    },
+    "EnvironmentsRollback": {"message": "PostHog's answer, e.g. `Migration started`."},
+}
+PARTIAL_REPLACE = {
+    ("BatchExport", "destination"): "when `type` changes",
+    ("Integration", "config"): "named kinds: any change; upsert kinds: an identity change",
+}
+COMMON_PARAMETERS = {
+    "resource_name": "The Pulumi resource name.",
+    "connection": "A named connection (`posthog:connections.<name>.*`, see configuration.md); default: the stack's.",
+    "opts": "Pulumi resource options (`depends_on`, `protect`, `retain_on_delete`, …).",
+}
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "get_organization": posthog.get_organization,
+    "get_organizations": posthog.get_organizations,
+    "get_batch_exports": posthog.get_batch_exports,
+    "aws.external_id": posthog.aws.external_id,
+    "aws.trust_policy": posthog.aws.trust_policy,
+}
+
+
+def cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def public_class(name: str) -> type:
+    return getattr(posthog, name)
+
+
+def parameters(name: str) -> dict[str, inspect.Parameter]:
+    return dict(inspect.signature(public_class(name).__init__).parameters)
+
+
+def type_name(f: Field) -> str:
+    kinds = f.kind if isinstance(f.kind, tuple) else (f.kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def when_unset(f: Field) -> str:
+    if f.required:
+        return "required"
+    if f.unmanaged_when_unset:
+        return "not managed (PostHog keeps its value)"
+    if f.default is MISSING:
+        return "—"
+    if f.default is None:
+        return "none"
+    shown = json.dumps(f.default) if isinstance(f.default, str) else str(f.default)
+    return f"`{shown}`" if f.provider_only else f"`{shown}` (PostHog's default)"
+
+
+def description(f: Field) -> str:
+    text = f.doc
+    if f.choices:
+        text += " One of " + ", ".join(f"`{c}`" for c in f.choices) + "."
+    if f.minimum is not None:
+        text += f" At least {f.minimum}."
+    if f.provider_only:
+        text += " (Provider setting: never sent to PostHog.)"
+    return text.strip()
+
+
+def render_inputs(name: str) -> str:
+    spec = spec_for(name)
+    params = parameters(name)
+    fields = {f.name: f for f in spec.fields}
+    unknown = set(params) - set(fields) - set(COMMON_PARAMETERS) - {"self"}
+    if unknown:
+        raise SystemExit(f"{name}: constructor parameters without a spec field: {sorted(unknown)}")
+    rows = []
+    for f in spec.fields:
+        if f.name not in params:
+            continue
+        annotation = str(params[f.name].annotation)
+        plain = "" if annotation.startswith("pulumi.Input") else " (plain value, not an Output)"
+        replaces = "yes" if f.replace else PARTIAL_REPLACE.get((name, f.name), "")
+        rows.append((f"`{f.name}`", type_name(f) + plain, when_unset(f), replaces, description(f)))
+    for param in ("connection", "opts"):
+        rows.append(
+            (f"`{param}`", "str" if param == "connection" else "ResourceOptions", "—", "", COMMON_PARAMETERS[param])
+        )
+    text = table(("Input", "Type", "When unset", "Replaces", "Description"), rows)
+    hidden = [f for f in spec.fields if f.name not in params]
+    for f in hidden:
+        text += f"\nAlso in state, set by the class (not a parameter): `{f.name}` — {description(f)}\n"
+    return text
+
+
+def render_outputs(name: str) -> str:
+    spec = spec_for(name)
+    annotations = public_class(name).__annotations__
+    docs = OUTPUT_DOCS[name]
+    missing = [o for o in spec.outputs if o not in docs]
+    if missing:
+        raise SystemExit(f"{name}: outputs without a description in scripts/gen_docs.py OUTPUT_DOCS: {missing}")
+    rows = [("`id`", "str", IDS[name])]
+    for output in spec.outputs:
+        annotation = str(annotations.get(output, "pulumi.Output[Any]"))
+        shown = re.sub(r"^pulumi\.Output\[(.*)\]$", r"\1", annotation)
+        rows.append((f"`{output}`", shown, docs[output]))
+    text = table(("Output", "Type", "Description"), rows)
+    return text + "\nEvery input is an output too, with the value PostHog has (secrets stay secret).\n"
+
+
+def render_signature(name: str) -> str:
+    params = [p for p in parameters(name).values() if p.name != "self"]
+    lines = [f"posthog.{name}("]
+    keyword_only = False
+    for p in params:
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and not keyword_only:
+            lines.append("    *,")
+            keyword_only = True
+        default = "" if p.default is inspect.Parameter.empty else f" = {p.default!r}"
+        lines.append(f"    {p.name}: {p.annotation}{default},")
+    lines.append(")")
+    return "```python\n" + "\n".join(lines) + "\n```\n"
+
+
+def render_secrets(name: str) -> str:
+    if name == "BatchExport":
+        rows = [(f"`{t.name}`", ", ".join(f"`{k}`" for k in sorted(t.secret)) or "—") for t in TYPES.values()]
+        intro = "Destination `config` values that become Pulumi secrets (in the program and in state), per type:\n\n"
+        return intro + table(("Destination type", "Secret config keys"), rows)
+    if name == "Integration":
+        rows = [(f"`{kind}`", ", ".join(f"`{k}`" for k in sorted(keys))) for kind, keys in INTEGRATION_SECRETS.items()]
+        intro = "`config` values that become Pulumi secrets (in the program and in state), per kind:\n\n"
+        return intro + table(("Kind", "Secret config keys"), rows)
+    return "No input of this resource is secret.\n"
+
+
+def _helper_signature(type_name_: str) -> str:
+    helper = getattr(posthog.destinations, type_name_)
+    params = inspect.signature(helper).parameters
+    required = [p for p in params if params[p].default is inspect.Parameter.empty]
+    optional = [p for p in params if p not in required]
+    shown = ", ".join([f"{p}=…" for p in required] + ([f"[{', '.join(optional)}]"] if optional else []))
+    return f"posthog.destinations.{type_name_}({shown})"
+
+
+def render_destinations(_: str | None) -> str:
+    parts = []
+    for t in TYPES.values():
+        if t.integration_kind:
+            needed = "required" if t.integration_required else "optional"
+            kind = f"Integration: `{t.integration_kind}` ({needed}; pass it as `integration_id`)."
+        else:
+            kind = "Integration: none (credentials in `config`)."
+        if t.legacy:
+            kind += " Legacy: only older (2025-era) PostHog accepts this type."
+        rows = []
+        for key, declared in t.fields.items():  # BASE_FIELDS (include/exclude_events) are described once, above
+            default = t.server_defaults.get(key)
+            rows.append(
+                (
+                    f"`{key}`",
+                    declared.__name__,
+                    "yes" if key in t.required else "",
+                    "secret" if key in t.secret else "",
+                    "" if default is None else f"`{default!r}`",
+                )
+            )
+        parts.append(
+            f"### {t.name}\n\n`{_helper_signature(t.name)}`\n\n{kind}\n\n"
+            + table(("Config key", "Type", "Required", "Secret", "PostHog's default"), rows)
+        )
+    return "\n".join(parts)
+
+
+def render_integration_kinds(_: str | None) -> str:
+    rows = []
+    for kind, secret in INTEGRATION_SECRETS.items():
+        plain_named = is_named(kind, {})
+        role_named = is_named(kind, {"aws_role_arn": "arn"})
+        if plain_named:
+            identity = "named: any change replaces it (under a new suffixed name)"
+        elif role_named:
+            identity = "named with `aws_role_arn` or AWS keys; upsert with host/port/user/password"
+        else:
+            identity = "upsert: updated in place; an identity change replaces it"
+        used_by = ", ".join(f"`{t.name}`" for t in TYPES.values() if t.integration_kind == kind)
+        rows.append((f"`{kind}`", identity, ", ".join(f"`{k}`" for k in sorted(secret)), used_by))
+    return table(("Kind", "Changes", "Secret config keys", "Destination types"), rows)
+
+
+def format_signature(signature: inspect.Signature) -> str:
+    """A signature with its annotations as written (``from __future__ import annotations`` keeps them strings)."""
+    parts = []
+    for p in signature.parameters.values():
+        text = p.name if p.annotation is inspect.Parameter.empty else f"{p.name}: {p.annotation}"
+        if p.default is not inspect.Parameter.empty:
+            text += f" = {p.default!r}"
+        parts.append(text)
+    returns = "" if signature.return_annotation is inspect.Signature.empty else f" -> {signature.return_annotation}"
+    return f"({', '.join(parts)}){returns}"
+
+
+def render_function(name: str) -> str:
+    func = FUNCTIONS[name]
+    doc = re.sub(r"``([^`]+)``", r"`\1`", inspect.getdoc(func) or "")
+    return f"```python\nposthog.{name}{format_signature(inspect.signature(func))}\n```\n\n{doc}\n"
+
+
+def render_aws_roles(_: str | None) -> str:
+    rows = [(f'`"{region}"`', f"`{arn}`") for region, arn in POSTHOG_ROLE_ARNS.items()]
+    return table(("`region`", "PostHog's export role (the trusted principal)"), rows)
+
+
+RENDERERS: dict[str, Callable[[Any], str]] = {
+    "inputs": render_inputs,
+    "outputs": render_outputs,
+    "signature": render_signature,
+    "secrets": render_secrets,
+    "destinations": render_destinations,
+    "integration-kinds": render_integration_kinds,
+    "function": render_function,
+    "aws-roles": render_aws_roles,
+}
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block rendered again."""
+
+    def replace(match: re.Match[str]) -> str:
+        kind, arg = match.group("kind"), match.group("arg")
+        if kind not in RENDERERS:
+            raise SystemExit(f"unknown generated block kind {kind!r}")
+        return match.group(1) + RENDERERS[kind](arg) + match.group(5)
+
+    return BLOCK.sub(replace, text)
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.glob("*.md"))
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for page in pages():
+        text = page.read_text()
+        rendered = render(text)
+        if rendered != text:
+            stale.append(page)
+            if not check:
+                page.write_text(rendered)
+    if check and stale:
+        names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
+        print(f"generated blocks out of date in {names}: run .venv/bin/python scripts/gen_docs.py", file=sys.stderr)
+        return 1
+    for page in stale:
+        print(f"updated {page.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
