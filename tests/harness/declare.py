@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from pulumi.dynamic import ResourceProvider
@@ -17,8 +18,17 @@ def dynamic_token(module: str = "", kind: str = "Resource") -> str:
 
 
 def provider_blob(provider: ResourceProvider) -> str:
-    """The ``__provider`` value: the SDK's own deterministic dill + base64 serialization."""
-    return serialize_provider(provider)
+    """The ``__provider`` value: the SDK's own deterministic dill + base64 serialization.
+
+    ``serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` again on every call and never unwraps it, so
+    a process that serializes thousands of dict-carrying providers hits RecursionError. The harness restores the
+    method after each call (PostHogProvider pickles as a tuple and never reaches that method).
+    """
+    saved = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    try:
+        return serialize_provider(provider)
+    finally:
+        pickle._Pickler._batch_setitems = saved  # type: ignore[attr-defined]
 
 
 def dynamic_resource(
