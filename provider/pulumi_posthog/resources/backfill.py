@@ -19,6 +19,7 @@ from pulumi_posthog.resources.values import is_unknown, plain
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RUNNING = ("Running", "Starting")
+CANCEL_ATTEMPTS = 3
 
 
 def parse_bound(value: str) -> tuple[datetime | None, str | None]:
@@ -126,20 +127,21 @@ class BackfillSpec(ResourceSpec):
         return self.outs(news, id_, olds.get("status"))
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        """Cancel it if it still runs: one POST; PostHog's "Cannot cancel" answer means it already stopped."""
         if not UUID_RE.match(id_):
             return
         project, export = state.get("project_id"), state.get("batch_export_id")
-        if self._status(ctx, project, export, id_) not in RUNNING:
-            return
-        try:
-            ctx.client.cancel_backfill(project, export, id_)
-        except AmbiguousWriteError:
-            # A cancel is not replayed blindly (PostHog refuses a second one): look, and cancel only if it runs.
-            if self._status(ctx, project, export, id_) in RUNNING:
+        for _ in range(CANCEL_ATTEMPTS):
+            try:
                 ctx.client.cancel_backfill(project, export, id_)
-        except ValidationError as exc:
-            if not (exc.detail or "").startswith("Cannot cancel a backfill"):
-                raise  # otherwise it finished between the status read and the cancel: nothing left to stop
+                return
+            except AmbiguousWriteError:
+                continue  # a repeated cancel is harmless: PostHog refuses it once the backfill stopped
+            except ValidationError as exc:
+                if (exc.detail or "").startswith("Cannot cancel a backfill"):
+                    return
+                raise
+        ctx.client.cancel_backfill(project, export, id_)
 
 
 def _list(client: Any, project: Any, export: str) -> list[dict[str, Any]]:
