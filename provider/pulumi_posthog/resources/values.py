@@ -38,13 +38,3 @@ def plain(value: Any) -> Any:
 def same(a: Any, b: Any) -> bool:
     """Deep equality after ``plain`` (2 == 2.0, a None-valued key equals a missing one, True is not 1)."""
     return same_value(plain(a), plain(b))
-
-
-def get_path(data: Any, path: str) -> Any:
-    """``get_path(d, "destination.config.bucket_name")``; MISSING when absent."""
-    current = data
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return MISSING
-        current = current[part]
-    return current
