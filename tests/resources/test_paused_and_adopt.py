@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
 from typing import Any
 
 import pytest
@@ -154,5 +156,30 @@ def test_adopt_batch_export_that_already_matches(stack: Stack, project: int, pos
     existing = posthog_local.api("POST", f"/api/projects/{project}/batch_exports/", json=body).json()
     goals = [export_goal(project, secret, adopt_id=existing["id"])]
     stack.up(goals).expect_ok()
-    assert stack.calls == {"GET": 1}
+    # Everything PostHog shows matches; the configured token is sent anyway, since PostHog never shows it.
+    assert stack.calls == {"GET": 1, "PATCH": 1}
     assert stack.preview(goals).ops() == {"export": "same"}
+
+
+def stored_token(server: LocalServer, export_id: str) -> str:
+    """The token posthog-local stored (PostHog never returns it, so read the server's database)."""
+    with sqlite3.connect(server.db) as db:
+        row = db.execute(
+            "SELECT d.config FROM posthog_batchexportdestination d JOIN posthog_batchexport e "
+            "ON e.destination_id = d.id WHERE e.id = ?",
+            (export_id.replace("-", ""),),
+        ).fetchone()
+    return json.loads(row[0])["token"]
+
+
+def test_adopting_applies_the_configured_secret(stack: Stack, project: int, posthog_local: LocalServer) -> None:
+    old, new = token("phc"), token("phc")
+    body = {
+        "name": "nightly",
+        "interval": "hour",
+        "destination": {"type": "HTTP", "config": {"url": US_URL, "token": old}},
+    }
+    existing = posthog_local.api("POST", f"/api/projects/{project}/batch_exports/", json=body).json()
+    assert stored_token(posthog_local, existing["id"]) == old
+    stack.up([export_goal(project, new, adopt_id=existing["id"])]).expect_ok()
+    assert stored_token(posthog_local, existing["id"]) == new

@@ -206,7 +206,10 @@ class BatchExportSpec(ResourceSpec):
         adopt = inputs.get("adopt_id")
         if adopt:
             current = client.get_batch_export(project, adopt)
-            state = self.outs(current, inputs, project)
+            # PostHog never returns secrets, so the configured ones cannot be compared: they are sent, so that
+            # what the state holds is what PostHog uses.
+            unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
+            state = self.outs(current, unseen, project)
             changes = self.diff(state, inputs).changed
             if changes:
                 ctx.warn(f"adopting batch export '{current.get('name')}' ({adopt}); changing {', '.join(changes)}")
