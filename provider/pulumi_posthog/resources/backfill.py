@@ -14,9 +14,8 @@ from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain
+from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RUNNING = ("Running", "Starting")
 CANCEL_ATTEMPTS = 3

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,9 +20,8 @@ from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource, secret_values
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain, same
+from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SIMPLE = ("name", "model", "interval", "start_at", "end_at", "hogql_query", "filters", "timezone")
 OUTPUTS = ("team_id", "created_at", "last_updated_at", "last_paused_at", "schema")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
@@ -12,9 +11,8 @@ from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain, same
+from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SETTINGS = (
     "name",
     "logo_media_id",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
@@ -12,10 +11,9 @@ from pulumi_posthog.client import AmbiguousWriteError, ValidationError
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain
+from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
 
 ALREADY = "already been requested"
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class RollbackSpec(ResourceSpec):

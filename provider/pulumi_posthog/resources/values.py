@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi.output import Unknown
@@ -9,6 +10,7 @@ from pulumi.output import Unknown
 from pulumi_posthog.client.normalize import same_value
 
 MISSING: Any = object()
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def is_unknown(value: Any) -> bool:
