@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: test lint format demo demo-down bench clean
+.PHONY: test lint format demo demo-down pulumi-cli bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,11 +28,16 @@ test: lint
 
 # The quickstart stack against posthog-local (scripts/demo.sh): it checks for the Pulumi CLI before anything else,
 # then bootstraps .venv itself (through $(STAMP)).
+# The demo always uses .venv, the virtualenv Pulumi.yaml names.
 demo:
-	@PY="$(PY)" VENV="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh up
+	@PY="$(PY)" DEMO_VENV_OVERRIDE="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh up
 
 demo-down:
-	@PY="$(PY)" VENV="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh down
+	@PY="$(PY)" DEMO_VENV_OVERRIDE="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh down
+
+# A pinned Pulumi CLI release in .pulumi-cli/ (SHA-256 checked), for machines without one; `make demo` finds it.
+pulumi-cli:
+	$(PY) scripts/get_pulumi.py
 
 # Every benchmark in bench/ (tables, SUMMARY lines, secret scan; ~6 min on 2 CPUs); BENCH_ARGS=--quick: a smoke run.
 bench: $(STAMP)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo` / `make demo-down`: the quickstart stack (Pulumi.yaml → examples/quickstart) against posthog-local.
 #
-#   scripts/demo.sh up     check for the Pulumi CLI (exit 2 without it, before anything starts), bootstrap .venv,
+#   scripts/demo.sh up     check for the Pulumi CLI (exit 2 without it, before anything starts: it offers to
+#                          download a pinned release into .pulumi-cli/, see scripts/get_pulumi.py), bootstrap .venv,
 #                          start posthog-local in the background (or reuse the running one), select or create the
 #                          stack `local` in a file backend inside the repo, point it at the server, `pulumi up --yes`,
 #                          print the outputs and how to look at the objects
@@ -11,14 +12,23 @@
 # .pulumi-state/ (the stack's state). The Pulumi backend and passphrase are set in this script's environment only:
 # your own `pulumi login` is left alone.
 #
+# The virtualenv is .venv at the repo root, the one Pulumi.yaml names: the language host resolves it against the
+# project root, the dynamic-provider plugin against main's directory (examples/quickstart/.venv, a link to ../../.venv),
+# so both run the same environment (pulumi/pulumi#7061).
+#
 # Settings (environment): POSTHOG_LOCAL_PORT (default 8010; 0 = any free port), POSTHOG_LOCAL_API_KEY (the server's
-# bootstrap key), POSTHOG_DEMO_PASSPHRASE (the stack's passphrase), VENV, PY and MAKE (passed by the Makefile).
+# bootstrap key), POSTHOG_DEMO_PASSPHRASE (the stack's passphrase), PY and MAKE (passed by the Makefile).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PY:-python3}
-VENV=${VENV:-.venv}
+VENV=.venv # what Pulumi.yaml names (runtime.options.virtualenv)
+if [[ -n ${DEMO_VENV_OVERRIDE:-} && $DEMO_VENV_OVERRIDE != "$VENV" ]]; then
+    echo "make demo runs the virtualenv Pulumi.yaml names ($VENV), not VENV=$DEMO_VENV_OVERRIDE." >&2
+    exit 2
+fi
+CLI_DIR=$ROOT/.pulumi-cli
 MAKE=${MAKE:-make}
 STACK=local
 LOCAL_DIR=$ROOT/.posthog-local
@@ -31,17 +41,42 @@ PORT=${POSTHOG_LOCAL_PORT:-8010}
 API_KEY=${POSTHOG_LOCAL_API_KEY:-phx_posthog_local_development_key}
 READY_TIMEOUT=${POSTHOG_LOCAL_READY_TIMEOUT:-60}
 INSTALL_URL=https://www.pulumi.com/docs/iac/download-install/
+PULUMI_PIN=$(sed -n 's/^PINNED = "\([0-9.]*\)".*/\1/p' "$ROOT/scripts/get_pulumi.py")
 PASSPHRASE=${POSTHOG_DEMO_PASSPHRASE:-posthog-local-demo}
 URL=
 
 say() { printf '==> %s\n' "$*"; }
 
+use_repo_cli() { # a CLI that `make pulumi-cli` downloaded into the repo, on this script's PATH only
+    if ! command -v pulumi >/dev/null 2>&1 && [[ -x $CLI_DIR/pulumi/pulumi ]]; then
+        PATH="$CLI_DIR/pulumi:$PATH"
+        export PATH
+    fi
+}
+
 require_pulumi() {
+    use_repo_cli
     command -v pulumi >/dev/null 2>&1 && return 0
+    if [[ -t 0 && -t 2 && -z ${CI:-} ]]; then
+        printf 'make %s: the Pulumi CLI is not installed. Download Pulumi v%s into .pulumi-cli/ now\n' "$1" "$PULUMI_PIN" >&2
+        printf '(SHA-256 checked; nothing outside this repo changes)? [y/N] ' >&2
+        local answer=""
+        read -r answer || true
+        if [[ $answer == [yY]* ]]; then
+            if "$PY" "$ROOT/scripts/get_pulumi.py"; then
+                use_repo_cli
+                command -v pulumi >/dev/null 2>&1 && return 0
+            fi
+            echo "make $1: the download did not work; nothing was started." >&2
+            exit 2
+        fi
+    fi
     cat >&2 <<EOF
 make $1: the Pulumi CLI is not installed (no \`pulumi\` on PATH).
-Install it from $INSTALL_URL
-(for example: curl -fsSL https://get.pulumi.com | sh), then run \`make $1\` again.
+Either let the repo fetch a pinned release: \`make pulumi-cli\` downloads Pulumi v$PULUMI_PIN into .pulumi-cli/
+(SHA-256 checked against Pulumi's published checksums; nothing outside this repo changes), then run \`make $1\` again;
+or install it from $INSTALL_URL
+(for example: curl -fsSL https://get.pulumi.com | sh).
 Nothing was started.
 EOF
     exit 2
@@ -208,6 +243,7 @@ up() {
 
 down() {
     local status=0
+    use_repo_cli
     if ! command -v pulumi >/dev/null 2>&1; then
         echo "make demo-down: no \`pulumi\` on PATH, so the stack was not destroyed (install it: $INSTALL_URL)." >&2
         status=2

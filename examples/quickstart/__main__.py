@@ -1,4 +1,4 @@
-"""Quickstart: adopt the current PostHog organization, set two of its settings, export its events, backfill.
+"""Quickstart: adopt the current PostHog organization, enforce 2FA, export its events, backfill.
 
 `make demo` runs this program (the repo's root Pulumi.yaml points here) against posthog-local. It works against
 PostHog Cloud or self-hosted PostHog too: set `posthog:host` and `posthog:apiKey` (see docs/configuration.md).
@@ -20,19 +20,23 @@ config = pulumi.Config("quickstart")
 # The organization the API key's user is in right now, as PostHog has it (a plain lookup, no resource).
 current = posthog.get_organization("@current")
 
-# Adopt it: nothing is created, the settings below are applied to the existing organization. deletion_protection
-# keeps its default (True), and retain_on_delete makes `pulumi destroy` release the organization instead of
-# trying to delete it.
+# Adopt it: nothing is created, the setting below is applied to the existing organization (a preview cannot show
+# that PATCH: it compares with the last state, and an adoption has none). deletion_protection keeps its default
+# (True), and retain_on_delete makes `pulumi destroy` release the organization instead of deleting it.
 org = posthog.Organization(
     "org",
     adopt_id="@current",
     name=config.get("organizationName") or current["name"],
-    enforce_2fa=True,  # what the repo's policy pack requires of every organization
-    is_member_join_email_enabled=False,
+    # What the repo's policy pack requires of every organization. It applies to EVERY member: people without 2FA
+    # are asked to set it up at their next login. Remove it if your organization is not ready.
+    enforce_2fa=True,
     opts=pulumi.ResourceOptions(retain_on_delete=True),
 )
 
-project_id = config.get_int("projectId") or org.projects.apply(lambda projects: int(projects[0]["id"]))
+# The project comes from the lookup above, not from `org.projects`: replace-forcing inputs (`project_id`) must be
+# known at preview. An output of a resource with a pending update is unknown in a preview, so `org.projects` would
+# show the export and the backfill as replaced whenever the organization changes (docs/batch-export.md).
+project_id = config.get_int("projectId") or int(current["projects"][0]["id"])
 
 # An hourly export of the project's events to PostHog US Cloud's batch ingestion endpoint (HTTP needs no cloud
 # credentials: only the receiving project's API key, which becomes a Pulumi secret in state).

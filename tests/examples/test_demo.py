@@ -1,9 +1,10 @@
-"""`make demo` / `make demo-down` (scripts/demo.sh) with a recording fake `pulumi` on PATH.
+"""`make demo` / `make demo-down` (scripts/demo.sh) end to end, under a stand-in `pulumi` with the real CLI's rules.
 
 The script runs from a copy of the repo's layout in a temporary directory (so its .posthog-local/ and .pulumi-state/
-land there) and starts a real posthog-local in the background. The fake `pulumi` logs every call (argv, cwd and the
-Pulumi environment), keeps stacks and config in the backend directory it is given, and its `up`/`destroy` call the
-configured host with the configured key, so a wrong URL, key or a dead server fails the run.
+land there) and starts a real posthog-local in the background. The stand-in (tests/examples/fake_pulumi.py) resolves
+the virtualenv as the language host and the dynamic-provider launcher do (project root vs. main's directory), keeps
+stack config and encrypted state in the file backend, and runs the quickstart program through the engine harness with
+a real plugin process, so the objects really appear on the server (and a wrong layout, URL or key fails the run).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.prefix)
 TOOLS = (
     "bash", "sh", "env", "dirname", "cat", "mkdir", "grep", "awk", "sleep", "rm", "tail", "tr", "seq", "ps",
-    "setsid", "nohup", "make",
+    "setsid", "nohup", "make", "sed",
 )  # fmt: skip
 PASSPHRASE = "posthog-local-demo"
 DEV_KEY = "phx_posthog_local_development_key"
@@ -36,49 +38,9 @@ DEV_KEY = "phx_posthog_local_development_key"
 FAKE_PULUMI = textwrap.dedent(
     """\
     #!{python}
-    import json, os, pathlib, sys, urllib.request
-
-    args = sys.argv[1:]
-    env = {{k: v for k, v in os.environ.items() if k.startswith("PULUMI_")}}
-    with open(os.environ["FAKE_PULUMI_LOG"], "a") as log:
-        log.write(json.dumps({{"argv": args, "cwd": os.getcwd(), "env": env}}) + "\\n")
-    backend = pathlib.Path(env["PULUMI_BACKEND_URL"].removeprefix("file://"))
-    assert backend.is_dir(), backend
-    stacks, config_file = backend / "fake-stacks", backend / "fake-config.json"
-    config = json.loads(config_file.read_text()) if config_file.exists() else {{}}
-
-    def call(path):
-        request = urllib.request.Request(
-            config["posthog:host"] + path, headers={{"Authorization": "Bearer " + config["posthog:apiKey"]}}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-
-    if args[:2] == ["stack", "select"]:
-        if not (stacks / args[2]).exists():
-            print(f"error: no stack named '{{args[2]}}' found", file=sys.stderr)
-            sys.exit(255)
-    elif args[:2] == ["stack", "init"]:
-        stacks.mkdir(exist_ok=True)
-        (stacks / args[2]).touch()
-        print(f"Created stack '{{args[2]}}'")
-    elif args[:2] == ["config", "set"]:
-        rest = [a for a in args[2:] if a != "--secret"]
-        config[rest[0]] = rest[1]
-        config_file.write_text(json.dumps(config))
-    elif args[0] in ("up", "refresh", "destroy"):
-        org = call("/api/organizations/@current/")
-        (backend / "fake-org.json").write_text(json.dumps(org))
-        print(f"{{args[0]}}: Resources: 3 unchanged")
-    elif args[:3] == ["stack", "output", "--json"]:
-        org = json.loads((backend / "fake-org.json").read_text())
-        print(json.dumps({{
-            "organization_id": org["id"], "organization_name": org["name"], "project_id": 1.0,
-            "batch_export_id": "01900000-0000-7000-8000-000000000001", "backfill_status": "Running",
-        }}))
-    else:
-        print("fake pulumi: unexpected call " + " ".join(args), file=sys.stderr)
-        sys.exit(3)
+    import runpy, sys
+    sys.argv[0] = "pulumi"
+    runpy.run_path({fake!r}, run_name="__main__")
     """
 )
 
@@ -109,7 +71,7 @@ class Demo:
         env["PATH"] = f"{self.bin / 'with-pulumi'}:{self.bin}" if pulumi else str(self.bin)
         command = ["bash", str(self.root / "scripts" / "demo.sh"), *args] if args else ["make", "-s", "demo"]
         return subprocess.run(
-            command, cwd=cwd or self.root, env=env, capture_output=True, text=True, timeout=120, check=False
+            command, cwd=cwd or self.root, env=env, capture_output=True, text=True, timeout=180, check=False
         )
 
     def calls(self) -> list[dict[str, Any]]:
@@ -126,6 +88,11 @@ class Demo:
 
     def url(self) -> str:
         return (self.root / ".posthog-local" / "server.url").read_text().strip()
+
+    def api(self, path: str) -> Any:
+        request = urllib.request.Request(self.url() + path, headers={"Authorization": f"Bearer {DEV_KEY}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
 
     def reset_logs(self) -> None:
         for log in (self.pulumi_log, self.make_log):
@@ -145,26 +112,34 @@ def alive(pid: int | None) -> bool:
         return True
 
 
+def copy_layout(root: Path) -> None:
+    """What `make demo` needs of the repo, links kept as links (examples/quickstart/.venv → ../../.venv)."""
+    (root / "scripts").mkdir(parents=True)
+    for name in ("demo.sh", "get_pulumi.py"):
+        shutil.copy2(ROOT / "scripts" / name, root / "scripts" / name)
+    for name in ("Makefile", "Pulumi.yaml"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "examples" / "quickstart", root / "examples" / "quickstart", symlinks=True)
+    (root / ".venv").symlink_to(VENV)  # the repo's .venv: here, the environment running the tests
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
-    """The repo's demo files in ``tmp_path``, a PATH of plain tools (+ the fake `pulumi` when wanted), and the
+    """The repo's demo files in ``tmp_path``, a PATH of plain tools (+ the stand-in `pulumi` when wanted), and the
     background server (if one was started) killed afterwards."""
     root = tmp_path / "repo"
-    (root / "scripts").mkdir(parents=True)
-    shutil.copy2(ROOT / "scripts" / "demo.sh", root / "scripts" / "demo.sh")
-    shutil.copy2(ROOT / "Makefile", root / "Makefile")
-    shutil.copy2(ROOT / "Pulumi.yaml", root / "Pulumi.yaml")
+    copy_layout(root)
     bin_dir = tmp_path / "bin"
     (bin_dir / "with-pulumi").mkdir(parents=True)
     for tool in TOOLS:
         found = shutil.which(tool)
         if found:
             (bin_dir / tool).symlink_to(found)
-    _executable(bin_dir / "with-pulumi" / "pulumi", FAKE_PULUMI.format(python=sys.executable))
+    fake = ROOT / "tests" / "examples" / "fake_pulumi.py"
+    _executable(bin_dir / "with-pulumi" / "pulumi", FAKE_PULUMI.format(python=sys.executable, fake=str(fake)))
     fake_make = _executable(tmp_path / "fake-make", FAKE_MAKE)
     env = {
         "HOME": str(tmp_path),
-        "VENV": str(VENV),
         "MAKE": str(fake_make),
         "POSTHOG_LOCAL_PORT": "0",
         "PULUMI_CONFIG_PASSPHRASE": "the user's own passphrase",  # the demo must not use it
@@ -180,10 +155,11 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         os.kill(pid, signal.SIGKILL)
 
 
-def test_without_pulumi_it_stops_at_once_with_the_install_link_and_exit_code_2(demo: Demo) -> None:
+def test_without_pulumi_it_stops_at_once_offering_the_download_and_exit_code_2(demo: Demo) -> None:
     for result in (demo.run("up", pulumi=False), demo.run(pulumi=False)):  # the script, and `make demo`
         assert result.returncode == 2, result.stderr
         assert "https://www.pulumi.com/docs/iac/download-install/" in result.stderr
+        assert "`make pulumi-cli` downloads Pulumi v3.272.0 into .pulumi-cli/" in result.stderr
         assert "Nothing was started." in result.stderr
     assert not (demo.root / ".posthog-local").exists() and not (demo.root / ".pulumi-state").exists()
     assert not demo.make_log.exists()  # not even the virtualenv bootstrap
@@ -198,22 +174,41 @@ def test_make_demo_in_the_repo_without_pulumi_exits_2_before_anything(demo: Demo
     assert sorted(p.name for p in ROOT.iterdir()) == before
 
 
-def test_demo_starts_the_server_creates_the_stack_runs_up_and_is_idempotent(demo: Demo) -> None:
+def test_a_cli_downloaded_into_the_repo_is_used_without_touching_path(demo: Demo) -> None:
+    cli = demo.root / ".pulumi-cli" / "pulumi"
+    cli.mkdir(parents=True)
+    fake = ROOT / "tests" / "examples" / "fake_pulumi.py"
+    _executable(cli / "pulumi", FAKE_PULUMI.format(python=sys.executable, fake=str(fake)))
+
+    result = demo.run("up", pulumi=False)
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert demo.argvs()[0] == ["stack", "select", "local"]
+
+
+def test_the_old_layout_fails_as_under_the_real_cli(demo: Demo) -> None:
+    # Pulumi.yaml `virtualenv: .venv` + `main: examples/quickstart` without the link: the program finds .venv at the
+    # root, the plugin looks in examples/quickstart/.venv (pulumi/pulumi#7061) and exits.
+    (demo.root / "examples" / "quickstart" / ".venv").unlink()
+
+    result = demo.run("up")
+
+    assert result.returncode != 0
+    expected = f'is set to "{demo.root}/examples/quickstart/.venv", but "{demo.root}/examples/quickstart/.venv"'
+    assert expected in result.stdout + result.stderr
+    assert "doesn't exist" in result.stdout + result.stderr
+
+
+def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
     first = demo.run("up")
 
     assert first.returncode == 0, first.stderr + first.stdout
     url, pid = demo.url(), demo.pid()
     assert alive(pid) and url.startswith("http://127.0.0.1:")
     assert "pulumi_posthog.local" in Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
-    assert (demo.root / ".posthog-local" / "posthog-local.sqlite3").exists()
     assert "posthog-local ready" in (demo.root / ".posthog-local" / "server.log").read_text()
-    assert demo.make_log.read_text().split() == [
-        "--no-print-directory",
-        "-s",
-        f"VENV={VENV}",
-        "PY=python3",
-        f"{VENV}/.installed",
-    ]
+    assert demo.make_log.read_text().split() == ["--no-print-directory", "-s", "VENV=.venv", "PY=python3",
+                                                 ".venv/.installed"]  # fmt: skip
     assert demo.argvs() == [
         ["stack", "select", "local"],
         ["stack", "init", "local"],
@@ -227,10 +222,20 @@ def test_demo_starts_the_server_creates_the_stack_runs_up_and_is_idempotent(demo
         assert call["env"]["PULUMI_BACKEND_URL"] == f"file://{demo.root}/.pulumi-state"
         assert call["env"]["PULUMI_CONFIG_PASSPHRASE"] == PASSPHRASE
     out = first.stdout
-    assert "organization_id" in out and "project_id             1\n" in out
+    assert "Resources:\n    + 3 created\n" in out, out
+    exports = demo.api("/api/projects/@current/batch_exports/")["results"]
+    assert [e["name"] for e in exports] == ["quickstart: events to PostHog US"]
+    export_id, project_id = exports[0]["id"], exports[0]["team_id"]
+    backfills = demo.api(f"/api/projects/{project_id}/batch_exports/{export_id}/backfills/")["results"]
+    assert len(backfills) == 1
+    assert f"project_id             {project_id}\n" in out
+    assert f"batch_export_id        {export_id}\n" in out
     assert f'curl -s -H "Authorization: Bearer {DEV_KEY}" {url}/api/organizations/@current/' in out
-    assert f"{url}/api/projects/1/batch_exports/01900000-0000-7000-8000-000000000001/backfills/" in out
+    assert f"{url}/api/projects/{project_id}/batch_exports/{export_id}/backfills/" in out
     assert "make demo-down" in out
+    config = (demo.root / "Pulumi.local.yaml").read_text()
+    assert DEV_KEY not in config and "secure:" in config  # the key is stack config, encrypted
+    assert DEV_KEY not in "".join(p.read_text() for p in (demo.root / ".pulumi-state").rglob("*.json"))
 
     demo.reset_logs()
     second = demo.run("up")
@@ -245,6 +250,8 @@ def test_demo_starts_the_server_creates_the_stack_runs_up_and_is_idempotent(demo
         ["up", "--yes"],
         ["stack", "output", "--json"],
     ]
+    assert "Resources:\n    3 unchanged\n" in second.stdout, second.stdout
+    assert len(demo.api("/api/projects/@current/batch_exports/")["results"]) == 1
 
     demo.reset_logs()
     down = demo.run("down")
@@ -255,6 +262,7 @@ def test_demo_starts_the_server_creates_the_stack_runs_up_and_is_idempotent(demo
         ["config", "set", "posthog:host", url],
         ["destroy", "--yes"],
     ]
+    assert "- 3 deleted" in down.stdout, down.stdout
     deadline = time.monotonic() + 10
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -269,6 +277,8 @@ def test_a_dead_server_is_restarted_and_a_new_database_refreshes_the_stack(demo:
     os.kill(first_pid, signal.SIGKILL)
     for name in ("posthog-local.sqlite3", "server.url"):
         (demo.root / ".posthog-local" / name).unlink()
+    for extra in (demo.root / ".posthog-local").glob("posthog-local.sqlite3-*"):
+        extra.unlink()
     demo.reset_logs()
 
     again = demo.run("up")
@@ -277,6 +287,7 @@ def test_a_dead_server_is_restarted_and_a_new_database_refreshes_the_stack(demo:
     assert alive(demo.pid()) and demo.pid() != first_pid
     assert "started posthog-local" in again.stdout
     assert demo.argvs()[-3:] == [["refresh", "--yes"], ["up", "--yes"], ["stack", "output", "--json"]]
+    assert len(demo.api("/api/projects/@current/batch_exports/")["results"]) == 1  # recreated once, on the new server
 
 
 def test_demo_down_without_a_stack_only_stops_the_server(demo: Demo) -> None:

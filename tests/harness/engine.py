@@ -54,6 +54,8 @@ class _Run:
     seen: set[str] = field(default_factory=set)
     providers: dict[str, tuple[Provider, ConfigureReply]] = field(default_factory=dict)
     failed: bool = False
+    pending: set[int] = field(default_factory=set)
+    """Pending deletions left by an earlier run (its replacement's old halves), by ``id()`` of the state."""
 
 
 @dataclass
@@ -129,6 +131,24 @@ class MiniEngine:
                 encrypter=self._encrypter,
             )
 
+    def snapshot(self) -> dict[str, Any]:
+        """What a backend keeps between commands: the resources (pending deletions included) and stack outputs."""
+        with self._lock:
+            if self._run is not None:
+                raise RuntimeError("snapshot() during a run")
+            return {
+                "resources": [replace(r) for r in self._resources],
+                "stack_outputs": dict(self.stack_outputs),
+                "provider_ids": dict(self._provider_ids),
+            }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Start from a ``snapshot()`` taken by an earlier command (another process, as with the real CLI)."""
+        with self._lock:
+            self._resources = [replace(r) for r in snapshot.get("resources", [])]
+            self.stack_outputs = dict(snapshot.get("stack_outputs", {}))
+            self._provider_ids = dict(snapshot.get("provider_ids", {}))
+
     def _provider_id(self, package: str) -> str:
         return self._provider_ids.setdefault(package, str(uuid.uuid4()))
 
@@ -185,7 +205,20 @@ class MiniEngine:
         if kind not in ("preview", "up"):
             raise ValueError(f"begin() takes 'preview' or 'up', not {kind!r}")
         with self._lock:
-            self._start(kind, preview=kind == "preview")
+            run = self._start(kind, preview=kind == "preview")
+            self._pending_deletes(run)
+
+    def _pending_deletes(self, run: _Run) -> None:
+        """Delete what an earlier run left pending, before any other step (step_generator.go,
+        GeneratePendingDeletes: "called at the start of a plan"; a preview shows the steps without running them)."""
+        for old in reversed(run.prev):
+            if id(old) not in run.pending:
+                continue
+            try:
+                self._delete(run, old, "delete-replaced")
+            except StepFailed:
+                run.failed = True
+                return
 
     def register(self, goal: Resource, urn: str | None = None) -> Step:
         """Run the steps for one resource goal; raises StepFailed (errors recorded) or RunStopped."""
@@ -213,7 +246,9 @@ class MiniEngine:
                 run.failed = True
             if not run.failed:
                 for old in reversed(run.prev):
-                    if id(old) in run.done or not (old.delete or old.urn not in run.seen):
+                    if id(old) in run.done or id(old) in run.pending:
+                        continue
+                    if not (old.delete or old.urn not in run.seen):
                         continue
                     op = "delete-replaced" if old.delete else "delete"
                     try:
@@ -228,6 +263,7 @@ class MiniEngine:
         if self._run is not None:
             raise RuntimeError(f"a {self._run.kind} is already running on this engine")
         self._run = _Run(kind, preview, list(self._resources), Result(kind))
+        self._run.pending = {id(r) for r in self._resources if r.delete}
         return self._run
 
     def _current(self) -> _Run:
@@ -301,6 +337,14 @@ class MiniEngine:
             return self._same(run, urn, goal, old, checked)
         if not diff.replaces:
             return self._update(run, urn, goal, old, checked, diff)
+        if goal.protect and old.protect:  # step_generator.go: a replacement entails a delete
+            self._fail(
+                run,
+                urn,
+                goal,
+                f'unable to replace resource "{urn}"\nas it is currently marked for protection. To unprotect the '
+                "resource, remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`",
+            )
         # A replacement recomputes defaults: Check again with no old inputs and the goal's own properties.
         checked = self._check(run, urn, goal, {}, dict(goal.inputs))
         delete_first = diff.delete_before_replace
@@ -343,9 +387,17 @@ class MiniEngine:
         )
         input_diff = changed_keys(old.inputs, checked)
         changes = reply.changes
+        changed = list(reply.diffs)
         if changes == "unknown":
             changes = "some" if input_diff else "none"
-        return _DiffOutcome(changes, list(reply.replaces), reply.delete_before_replace, reply.diffs or input_diff)
+            changed = input_diff
+        replaces = list(reply.replaces)
+        if changes == "some":
+            # applyReplaceOnChanges (step_generator.go) upgrades only the keys the diff names (ChangedKeys /
+            # DetailedDiff). The Python dynamic servicer's DiffResponse carries neither (pulumi/dynamic/__main__.py),
+            # so `replace_on_changes` has no effect on a dynamic resource whose provider answers the diff.
+            replaces += [k for k in changed if k not in replaces and _replace_on(goal.replace_on_changes, k)]
+        return _DiffOutcome(changes, replaces, reply.delete_before_replace, reply.diffs or input_diff)
 
     def _create(self, run: _Run, urn: str, goal: Resource, checked: dict[str, Any], op: str) -> Step:
         provider, proto = self._provider(run, goal.type)
@@ -413,7 +465,20 @@ class MiniEngine:
         return step
 
     def _delete(self, run: _Run, old: ResourceState, op: str) -> None:
-        if not run.preview:
+        # step.go, DeleteStep.Apply: a protected resource is never deleted (its replacement was refused earlier);
+        # retain_on_delete drops it from the state without calling the provider.
+        if op == "delete" and old.protect:
+            self._fail(
+                run,
+                old.urn,
+                old,
+                f'resource "{old.urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either '
+                "remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the "
+                f"command:\n`pulumi state unprotect '{old.urn}'`",
+            )
+        if not run.preview and old.retain_on_delete:
+            run.done.add(id(old))
+        elif not run.preview:
             provider, proto = self._provider(run, old.type)
             self._call(
                 run,
@@ -476,7 +541,14 @@ class MiniEngine:
             outputs,
             list(goal.additional_secret_outputs),
             goal.delete_before_replace,
+            protect=goal.protect,
+            retain_on_delete=goal.retain_on_delete,
         )
+
+
+def _replace_on(paths: Iterable[str], key: str) -> bool:
+    """PropertyPath.Contains for top-level keys: ``*`` or the key itself, or a path the key starts."""
+    return any(p in ("*", "**") or p == key or key.startswith(p + ".") for p in paths)
 
 
 def _ignore_changes(news: dict[str, Any], olds: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:

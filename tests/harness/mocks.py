@@ -84,6 +84,9 @@ class EngineMocks(Mocks):
             additional_secret_outputs=list(request.additionalSecretOutputs),
             delete_before_replace=request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
             ignore_changes=list(request.ignoreChanges),
+            replace_on_changes=list(request.replaceOnChanges),
+            protect=request.protect,
+            retain_on_delete=request.retainOnDelete,
         )
         urn = self.monitor.make_urn(request.parent, request.type, request.name)
         step = self.engine.register(goal, urn=urn)

@@ -25,6 +25,9 @@ class Resource:
     additional_secret_outputs: list[str] = field(default_factory=list)
     delete_before_replace: bool | None = None
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    protect: bool = False
+    retain_on_delete: bool = False
 
 
 @dataclass
@@ -40,7 +43,11 @@ class ResourceState:
     additional_secret_outputs: list[str] = field(default_factory=list)
     delete_before_replace: bool | None = None
     delete: bool = False
-    """Pending deletion: the old half of a create-before-delete replacement, deleted at the end of the run."""
+    """Pending deletion: the old half of a create-before-delete replacement, deleted at the end of the run that
+    replaced it, or, if that run failed first, at the start of the next one (step_generator.go,
+    GeneratePendingDeletes)."""
+    protect: bool = False
+    retain_on_delete: bool = False
 
     @property
     def plain_inputs(self) -> dict[str, Any]:

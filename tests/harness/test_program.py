@@ -143,3 +143,25 @@ def test_a_program_file_runs_from_its_directory(runner: ProgramRunner, store: It
     assert run.exports["cwd"].value == str(tmp_path)
     assert run.exports["size"].value == 3.0  # an int input comes back as a float
     assert store.writes()[0].body == {"name": "file", "size": 3.0}
+
+
+def test_preview_of_an_update_leaves_the_outputs_only_the_provider_computes_unknown(runner: ProgramRunner) -> None:
+    # A dynamic provider does not support preview (pulumi/dynamic/__main__.py Configure), so the engine plans an
+    # update with the new inputs as outputs; the SDK resolves every output missing from them as unknown in a dry run
+    # (pulumi/runtime/resource.py). A replace-forcing input fed from such an output shows a replacement in preview.
+    def version(size: int) -> Any:
+        def body() -> None:
+            item = Item("exports", {"name": "exports", "size": size})
+            pulumi.export("etag", item.etag)
+            pulumi.export("size", item.size)
+
+        return body
+
+    runner.up(version(2)).expect_ok()
+    same = runner.preview(version(2))
+    changed = runner.preview(version(3))
+
+    assert same.exports["etag"].known and same.exports["etag"].value == 1
+    assert changed.result.ops() == {"exports": "update"}
+    assert not changed.exports["etag"].known  # computed by the provider: unknown until `up`
+    assert changed.exports["size"].known and changed.exports["size"].value == 3  # an input: known
