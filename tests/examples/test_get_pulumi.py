@@ -176,7 +176,10 @@ def test_an_archive_escaping_its_folder_is_refused(releases: tuple[Releases, str
     assert not (tmp_path / "outside").exists()
 
 
-@pytest.mark.parametrize("project", sorted(p.parent for p in ROOT.glob("**/Pulumi.yaml") if ".venv" not in p.parts))
+PROJECTS = [ROOT, *sorted(p.parent for p in ROOT.glob("examples/*/Pulumi.yaml"))]
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[str(p.relative_to(ROOT)) or "root" for p in PROJECTS])
 def test_every_project_gives_the_program_and_the_plugin_the_same_virtualenv(project: Path) -> None:
     # The language host resolves `virtualenv` against the project root (sdk/python/toolchain/pip.go); the plugin
     # launcher against main's directory, its working directory (pulumi-resource-pulumi-python).
