@@ -185,7 +185,7 @@ def test_a_refused_connection_gives_up_within_the_connect_budget(make_client: Ma
     """The default policy against a port nobody listens on. Before: 10 attempts over about 17-34 s of backoff
     (up to the 90 s budget)."""
     fake = FakeTime()
-    policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, rng=random.Random(7), notify=lambda line: None)
+    policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, rng=random.Random(7))
     client = make_client(f"http://127.0.0.1:{closed_port()}", KEY, retry=policy)
 
     with pytest.raises(ConnectError) as info:
@@ -202,7 +202,7 @@ def test_the_connect_budget_does_not_shorten_other_retries(
     fake = FakeTime()
     server = scripted()
     server.handler = lambda seen: Reply(502, {"detail": "bad gateway"})
-    policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, rng=random.Random(7), notify=lambda line: None)
+    policy = RetryPolicy(sleep=fake.sleep, clock=fake.clock, rng=random.Random(7))
     with pytest.raises(ServerError) as info:
         make_client(server.url, KEY, retry=policy).list_organizations()
     assert info.value.attempts == policy.max_attempts and sum(fake.sleeps) > 5.0
