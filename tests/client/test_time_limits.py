@@ -103,7 +103,7 @@ def test_a_dripping_response_to_a_post_is_an_ambiguous_read_timeout(
         client.create_organization({"name": "slow"})
 
     assert isinstance(info.value.cause, ReadTimeout)
-    assert "did not complete within 0.5 s" in str(info.value)
+    assert "no complete response within 0.5 s" in str(info.value)
     server.join()
     assert completed == [False] and len(server.received) == 1, "not replayed"
 

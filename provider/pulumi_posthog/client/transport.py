@@ -217,7 +217,7 @@ def classify(exc: requests.RequestException, timeouts: tuple[float, float]) -> t
     if isinstance(exc, requests.exceptions.ProxyError) or _has(chain, Urllib3ProxyError):
         return ConnectError, "the proxy could not be reached", False
     if isinstance(exc, requests.exceptions.ReadTimeout) or _has(chain, ReadTimeoutError):
-        return ReadTimeout, f"no response within {timeouts[1]:g} s", False
+        return ReadTimeout, f"no complete response within {timeouts[1]:g} s", False
     if _has(chain, ConnectionResetError):
         return ConnectionDropped, "the connection was reset after the request was sent", False
     if _has(chain, RemoteDisconnected, ProtocolError, ConnectionError, BrokenPipeError):
@@ -364,7 +364,7 @@ class Transport:
         if guard.expired:
             # whatever the cut-off read raised (or a body that merely looks complete): the limit passed
             _close(response)
-            return ReadTimeout(f"the response did not complete within {self.timeouts[1]:g} s", **kwargs)
+            return ReadTimeout(f"no complete response within {self.timeouts[1]:g} s", **kwargs)
         if response is not None and body is not None:
             response._content = body  # what requests itself stores once it has read a body
             response._content_consumed = True
