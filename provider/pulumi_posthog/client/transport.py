@@ -1,4 +1,4 @@
-"""One HTTP attempt to the configured PostHog host: session, timeouts, TLS, auth, failure classification."""
+"""One HTTP attempt to the configured PostHog host: session, proxy, time and size limits, TLS, auth, failures."""
 
 from __future__ import annotations
 
@@ -239,8 +239,12 @@ class Transport:
 
     * connection reuse (a pooled adapter), per-attempt ``(connect, read)`` timeouts, TLS verification always
       on (optionally against a given CA bundle), no redirects followed, no cookies kept;
+    * the read timeout bounds the whole response from the moment the request was sent (``deadline``), and a
+      body larger than ``max_response_bytes`` is not read (``ResponseTooLargeError``); a wait of
+      ``notice_after`` seconds prints one stderr line (None: never);
     * ``User-Agent: pulumi-posthog/<version>``;
-    * ``http://`` only to loopback hosts unless ``allow_insecure_http``;
+    * ``http://`` only to loopback hosts unless ``allow_insecure_http``, and never through a proxy
+      (``proxy_for``);
     * the key only as ``Authorization: Bearer`` and only on requests to the configured origin.
 
     ``send`` makes exactly one attempt and returns the response or a ``TransportError`` (not raised, and built
