@@ -46,6 +46,9 @@ class PostHogClient:
     ``PostHogError`` subclasses. Methods return PostHog's JSON (``dict``; lists for list endpoints; ``None``
     for 204).
 
+    ``transport_options`` go to the transport: ``max_response_bytes`` (the size cap) and ``notice_after``
+    (seconds before a slow response is announced on stderr; None: never).
+
     Batch-export writes always go through ``/api/projects/{project_id}/batch_exports/``. Which optional routes
     the server has (the 2025 organization-scoped batch-export route, the plural ``/backfills/``) is learnt
     from the first 404 and remembered for the life of the client.
