@@ -324,17 +324,18 @@ class EndpointNotFoundError(HTTPStatusError):
 
     def summary(self) -> str:
         if self.foreign:
-            said = f" ({self.detail})" if self.detail else " (an empty body)"
-            return f"the 404 did not come from PostHog's API{said}"
+            return f"the 404 did not come from PostHog's API: {self.detail or 'an empty body'}"
         return self.detail or ENDPOINT_NOT_FOUND
 
     def hint(self) -> str:
         host = self.host or "the configured host"
-        answered = "a server other than PostHog's API (a proxy?)" if self.foreign else "PostHog"
+        if self.foreign:
+            where = f"Something other than PostHog's API (a proxy?) answered at {host}"
+        else:
+            where = f"PostHog at {host} has no such API path"
         return (
-            f"{answered} at {host} has no such path, so nothing was treated as deleted. Check posthog:host / "
-            "POSTHOG_HOST: it must be PostHog's base URL (e.g. https://us.posthog.com) with no path, and any "
-            "proxy must pass /api/ through unchanged"
+            f"{where}, so nothing was treated as deleted. Check posthog:host / POSTHOG_HOST: it must be PostHog's "
+            "base URL (e.g. https://us.posthog.com) with no path, and any proxy must pass /api/ through unchanged"
             + ("" if self.foreign else "; or this PostHog version lacks the endpoint")
         )
 
