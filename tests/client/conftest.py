@@ -342,3 +342,116 @@ def proxy() -> Iterator[Callable[[str, Callable[[Seen], Reply | None]], ProxySer
 ENDPOINT_NOT_FOUND = Reply(
     404, {"type": "invalid_request", "code": "not_found", "detail": "Endpoint not found.", "attr": None}
 )
+
+
+# --- raw TCP servers on 127.0.0.1: byte-level answers (dripping, chunked), and a proxy that only records -------
+
+
+class RawServer:
+    """Accepts connections on 127.0.0.1 and runs ``script(conn, number)`` for each (numbered from 1) in its own
+    thread. Records the bytes received per connection; ``close()`` stops everything (the accept loop polls, and
+    scripts should check ``stopped``)."""
+
+    def __init__(self, script: Callable[[Any, int], None]) -> None:
+        import socket
+
+        self.script = script
+        self.received: list[bytes] = []
+        self.stopped = threading.Event()
+        self.finished: list[threading.Thread] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.received.append(b"")
+            number = len(self.received)
+            worker = threading.Thread(target=self._serve, args=(conn, number), daemon=True)
+            self.finished.append(worker)
+            worker.start()
+
+    def _serve(self, conn: Any, number: int) -> None:
+        with conn:
+            conn.settimeout(2.0)
+            self.script(conn, number)
+
+    def read_request(self, conn: Any, number: int) -> bytes:
+        """Read one request's head (and a Content-Length body); record it."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        while len(rest) < length:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            rest += chunk
+        self.received[number - 1] += data
+        return head
+
+    def join(self, timeout: float = 3.0) -> None:
+        """Wait for every connection's script to end."""
+        for worker in list(self.finished):
+            worker.join(timeout)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self._listener.close()
+        self._thread.join(2)
+        self.join()
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Callable[[Any, int], None]], RawServer]]:
+    servers: list[RawServer] = []
+
+    def factory(script: Callable[[Any, int], None]) -> RawServer:
+        server = RawServer(script)
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.close()
+
+
+class FakeProxy(RawServer):
+    """An HTTP proxy on 127.0.0.1 that forwards nothing: it records each request it gets (the bytes, so any key
+    sent to it in cleartext shows) and answers 502."""
+
+    def __init__(self) -> None:
+        def refuse(conn: Any, number: int) -> None:
+            self.read_request(conn, number)
+            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+        super().__init__(refuse)
+
+    @property
+    def contacted(self) -> int:
+        return len(self.received)
+
+
+@pytest.fixture
+def fake_proxy() -> Iterator[FakeProxy]:
+    server = FakeProxy()
+    yield server
+    server.close()

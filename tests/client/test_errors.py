@@ -10,6 +10,7 @@ import pytest
 from pulumi_posthog.client import (
     AmbiguousWriteError,
     AuthenticationError,
+    EndpointNotFoundError,
     HTTPStatusError,
     NotFoundError,
     PermissionDeniedError,
@@ -130,9 +131,10 @@ def test_non_json_bodies_still_give_a_readable_error() -> None:
 def test_endpoint_missing_is_told_apart_from_object_missing() -> None:
     route = make(404, envelope("invalid_request", "not_found", "Endpoint not found."), method="GET")
     obj = make(404, envelope("invalid_request", "not_found", "BatchExport not found."), method="GET")
-    assert isinstance(route, NotFoundError) and route.endpoint_missing
+    assert isinstance(route, EndpointNotFoundError) and route.endpoint_missing and not route.foreign
+    assert not isinstance(route, NotFoundError), "code that reads NotFoundError as 'gone' must not catch it"
     assert isinstance(obj, NotFoundError) and not obj.endpoint_missing
-    assert "no such endpoint" in str(route) and "does not exist" in str(obj)
+    assert "nothing was treated as deleted" in str(route) and "does not exist" in str(obj)
 
 
 def test_the_api_key_is_redacted_from_every_field() -> None:

@@ -249,7 +249,7 @@ def test_post_to_a_refused_connection_is_retried_until_the_server_listens(
             started.append(fresh_local("latest", None, "--port", str(port)))
 
     sleeps = Sleeps(fake=True, on_sleep=start_on_first_wait)
-    client = make_client(f"http://127.0.0.1:{port}", retry=fast_policy(sleeps, budget=30))
+    client = make_client(f"http://127.0.0.1:{port}", retry=fast_policy(sleeps, budget=30, connect_budget=30))
     name = unique("refused-then-up")
 
     created = client.create_organization({"name": name})

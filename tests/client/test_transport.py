@@ -130,7 +130,7 @@ def test_read_timeouts_on_every_attempt_raise_read_timeout(
     with pytest.raises(ReadTimeout) as info:
         client.get_organization()
     assert info.value.attempts == 3 and info.value.sent is True
-    assert "no response within 0.1 s" in str(info.value)
+    assert "no complete response within 0.1 s" in str(info.value)
 
 
 def test_a_proxy_html_502_is_retried_and_readable(

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from pulumi_posthog.client.config import DEFAULT_HOST, ClientConfig, resolve_config
 from pulumi_posthog.client.errors import (
+    EndpointNotFoundError,
     HTTPStatusError,
     NotFoundError,
     PostHogError,
@@ -45,6 +46,9 @@ class PostHogClient:
     ``PostHogError`` subclasses. Methods return PostHog's JSON (``dict``; lists for list endpoints; ``None``
     for 204).
 
+    ``transport_options`` go to the transport: ``max_response_bytes`` (the size cap) and ``notice_after``
+    (seconds before a slow response is announced on stderr; None: never).
+
     Batch-export writes always go through ``/api/projects/{project_id}/batch_exports/``. Which optional routes
     the server has (the 2025 organization-scoped batch-export route, the plural ``/backfills/``) is learnt
     from the first 404 and remembered for the life of the client.
@@ -61,6 +65,7 @@ class PostHogClient:
         allow_insecure_http: bool = False,
         ca_bundle: str | None = None,
         page_size: int | None = None,
+        **transport_options: Any,
     ) -> None:
         # requests (and urllib3) load with the first client rather than with the package: a program only
         # registers resources, and the plugin answers Check without a client (~50 ms of every cold start).
@@ -73,6 +78,7 @@ class PostHogClient:
             read_timeout=read_timeout,
             allow_insecure_http=allow_insecure_http,
             ca_bundle=ca_bundle,
+            **transport_options,  # max_response_bytes, notice_after (see Transport)
         )
         self.retry = retry or RetryPolicy()
         self.page_size = page_size
@@ -330,7 +336,7 @@ class PostHogClient:
 
     @staticmethod
     def _route_missing(exc: HTTPStatusError) -> bool:
-        return (isinstance(exc, NotFoundError) and exc.endpoint_missing) or exc.status == 405
+        return exc.endpoint_missing or exc.status == 405
 
     @staticmethod
     def _backfill_result(result: Any, endpoint: str) -> JSON:
@@ -386,7 +392,9 @@ class PostHogClient:
         if self._org_export_route is not False:
             try:
                 result = self.list_all(self._org_exports(organization_id))
-            except NotFoundError:
+            except (NotFoundError, EndpointNotFoundError) as exc:
+                if isinstance(exc, EndpointNotFoundError) and not exc.endpoint_missing:
+                    raise  # not PostHog's answer (a proxy): no reason to think the route is missing
                 project_ids = self._project_ids(organization_id)  # raises NotFoundError if the org is gone
                 self._org_export_route = False
                 log.info("organization batch-export route missing; listing per project instead")
@@ -400,7 +408,7 @@ class PostHogClient:
         if self._org_export_route is not False:
             try:
                 result = self._object("GET", self._org_exports(organization_id, batch_export_id))
-            except NotFoundError as exc:
+            except EndpointNotFoundError as exc:
                 if not exc.endpoint_missing:
                     raise
                 self._org_export_route = False

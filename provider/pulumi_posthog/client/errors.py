@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ __all__ = [
     "ConnectError",
     "ConnectTimeout",
     "ConnectionDropped",
+    "EndpointNotFoundError",
     "HTTPStatusError",
     "InvalidRequestError",
     "NotFoundError",
@@ -24,6 +26,7 @@ __all__ = [
     "RateLimitError",
     "ReadTimeout",
     "RedirectError",
+    "ResponseTooLargeError",
     "ServerError",
     "TLSError",
     "TransportError",
@@ -218,8 +221,8 @@ class HTTPStatusError(PostHogError):
 
     @property
     def endpoint_missing(self) -> bool:
-        """True when the server has no such route at all (as opposed to no such object)."""
-        return self.status == 404 and (self.detail or "").strip() == ENDPOINT_NOT_FOUND
+        """True when PostHog said it has no such route at all ("Endpoint not found."), not no such object."""
+        return False
 
 
 class ValidationError(HTTPStatusError):
@@ -286,24 +289,72 @@ class PermissionDeniedError(HTTPStatusError):
 
 
 class NotFoundError(HTTPStatusError):
-    """404: no such object (or the user cannot see it) — or, when ``endpoint_missing``, no such route."""
+    """404 from PostHog's API about an object: it does not exist, was deleted, or the key's user cannot see it.
+
+    Only a 404 that carries PostHog's error envelope about an object is one: "Endpoint not found." or a body
+    that is not PostHog's is an ``EndpointNotFoundError`` (deliberately not a subclass), so that code which
+    takes this error to mean "gone" never drops state because of a wrong host path or a proxy.
+    """
 
     label = "not found"
 
     def hint(self) -> str:
-        if self.endpoint_missing:
-            return "This PostHog version has no such endpoint (check the host and the PostHog version)"
         return "It does not exist, was deleted, or the key's user cannot see it"
+
+
+class EndpointNotFoundError(HTTPStatusError):
+    """404 that says nothing about the object: no such API route, or an answer that is not PostHog's at all.
+
+    ``foreign`` is False when PostHog itself answered "Endpoint not found." (its ``api_not_found`` view, which
+    ``posthog/urls.py`` routes every unknown ``^api`` path to): the host's path is wrong, or this PostHog
+    version lacks the route (``endpoint_missing``). It is True for a 404 whose body is not PostHog's error
+    envelope (an HTML page, plain text, an empty body, another server's JSON): a proxy, a load balancer or
+    another web server answered. Neither means the object is gone.
+    """
+
+    label = "endpoint not found"
+
+    def __init__(self, *args: Any, foreign: bool = False, **kwargs: Any) -> None:
+        self.foreign = foreign
+        super().__init__(*args, **kwargs)
+
+    @property
+    def endpoint_missing(self) -> bool:
+        return not self.foreign
+
+    def summary(self) -> str:
+        if self.foreign:
+            return f"the 404 did not come from PostHog's API: {self.detail or 'an empty body'}"
+        return self.detail or ENDPOINT_NOT_FOUND
+
+    def hint(self) -> str:
+        host = self.host or "the configured host"
+        if self.foreign:
+            where = f"Something other than PostHog's API (a proxy?) answered at {host}"
+        else:
+            where = f"PostHog at {host} has no such API path"
+        return (
+            f"{where}, so nothing was treated as deleted. Check posthog:host / POSTHOG_HOST: it must be PostHog's "
+            "base URL (e.g. https://us.posthog.com) with no path, and any proxy must pass /api/ through unchanged"
+            + ("" if self.foreign else "; or this PostHog version lacks the endpoint")
+        )
 
 
 class RateLimitError(HTTPStatusError):
     """429: PostHog throttled the key; ``retry_after`` is the wait it asked for (detail or header)."""
 
     label = "rate limited"
+    #: set by the retry loop when it refused to wait ``retry_after`` because that is longer than it waits
+    wait_limit: float | None = None
 
     def hint(self) -> str:
         if self.code == "too_many_concurrent_backfills":
             return "Wait for running backfills to finish, or cancel some, then try again"
+        if self.wait_limit is not None and self.retry_after is not None and self.retry_after > self.wait_limit:
+            return (
+                f"PostHog asked to wait {self.retry_after:g} s, longer than the {self.wait_limit:g} s this client "
+                "waits; try again later, or make fewer concurrent requests with this personal API key"
+            )
         wait = f"wait {self.retry_after:g} s, then " if self.retry_after is not None else ""
         return f"PostHog limits requests per personal API key: {wait}retry, or make fewer concurrent requests"
 
@@ -337,6 +388,18 @@ class UnexpectedResponseError(HTTPStatusError):
     """A status or body the client does not know how to read (e.g. an HTML page from a proxy)."""
 
     label = "unexpected response"
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """The response was bigger than the client's cap; it was not read to the end (and is never retried)."""
+
+    label = "response too large"
+
+    def hint(self) -> str:
+        return (
+            "No PostHog API answer is that large: check posthog:host / POSTHOG_HOST (a proxy or another server "
+            "may be answering)"
+        )
 
 
 # --- transport errors ---------------------------------------------------------------------------------------
@@ -464,21 +527,31 @@ class AmbiguousWriteError(PostHogError):
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """A Retry-After header (seconds or an HTTP date) as seconds from now, or None."""
+    """A Retry-After header (delay-seconds or an HTTP date) as seconds from now, or None.
+
+    Garbage is no hint (None, so the caller backs off as usual): ``nan``, ``inf``, a negative number, an
+    unparseable date. A date in the past is 0. A huge but finite value (``1e12``, a date years ahead) is kept:
+    the retry loop refuses a wait that long with an error that says so.
+    """
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    try:
+        return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    except OverflowError:
+        return None
 
 
 def throttle_wait(detail: str | None) -> float | None:
@@ -513,6 +586,23 @@ def _envelope(body: Any) -> dict[str, str | None]:
     return {"error_type": None, "code": None, "detail": None, "attr": None}
 
 
+def _not_found(body: Any, common: dict[str, Any]) -> HTTPStatusError:
+    """A 404 means "no such object" only when PostHog's API said so in its JSON envelope.
+
+    PostHog's DRF exception handler (drf-exceptions-hog) answers every 404 with
+    ``{"type": "invalid_request", "code": "not_found", "detail": "…", "attr": null}``; an unknown ``/api/``
+    path is routed to ``api_not_found`` (``posthog/urls.py`` ``re_path(r"^api.+", api_not_found)``, defined in
+    ``posthog/api/__init__.py``), whose detail is "Endpoint not found.". Any other body (HTML, text, empty,
+    JSON without a ``detail``) was written by something in front of PostHog.
+    """
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    if not isinstance(detail, str) or not detail.strip():
+        return EndpointNotFoundError(foreign=True, **common)
+    if detail.strip() == ENDPOINT_NOT_FOUND:
+        return EndpointNotFoundError(**common)
+    return NotFoundError(**common)
+
+
 def error_from_response(
     *,
     method: str,
@@ -544,7 +634,7 @@ def error_from_response(
     if status == 403:
         return PermissionDeniedError(**common)
     if status == 404:
-        return NotFoundError(**common)
+        return _not_found(body, common)
     if status == 429:
         wait = parse_retry_after(headers.get("Retry-After"))
         if wait is None:
