@@ -54,8 +54,6 @@ class _Run:
     seen: set[str] = field(default_factory=set)
     providers: dict[str, tuple[Provider, ConfigureReply]] = field(default_factory=dict)
     failed: bool = False
-    pending: set[int] = field(default_factory=set)
-    """Pending deletions left by an earlier run (its replacement's old halves), by ``id()`` of the state."""
 
 
 @dataclass
@@ -205,20 +203,7 @@ class MiniEngine:
         if kind not in ("preview", "up"):
             raise ValueError(f"begin() takes 'preview' or 'up', not {kind!r}")
         with self._lock:
-            run = self._start(kind, preview=kind == "preview")
-            self._pending_deletes(run)
-
-    def _pending_deletes(self, run: _Run) -> None:
-        """Delete what an earlier run left pending, before any other step (step_generator.go,
-        GeneratePendingDeletes: "called at the start of a plan"; a preview shows the steps without running them)."""
-        for old in reversed(run.prev):
-            if id(old) not in run.pending:
-                continue
-            try:
-                self._delete(run, old, "delete-replaced")
-            except StepFailed:
-                run.failed = True
-                return
+            self._start(kind, preview=kind == "preview")
 
     def register(self, goal: Resource, urn: str | None = None) -> Step:
         """Run the steps for one resource goal; raises StepFailed (errors recorded) or RunStopped."""
@@ -245,10 +230,11 @@ class MiniEngine:
             if program_failed:
                 run.failed = True
             if not run.failed:
+                # deployment_executor.go performDeletes → step_generator.go GenerateDeletes, after the program's steps:
+                # the old halves of replacements (`res.Delete`), this run's and those an earlier failed run left,
+                # then what the program no longer declares, last state entry first.
                 for old in reversed(run.prev):
-                    if id(old) in run.done or id(old) in run.pending:
-                        continue
-                    if not (old.delete or old.urn not in run.seen):
+                    if id(old) in run.done or not (old.delete or old.urn not in run.seen):
                         continue
                     op = "delete-replaced" if old.delete else "delete"
                     try:
@@ -263,7 +249,6 @@ class MiniEngine:
         if self._run is not None:
             raise RuntimeError(f"a {self._run.kind} is already running on this engine")
         self._run = _Run(kind, preview, list(self._resources), Result(kind))
-        self._run.pending = {id(r) for r in self._resources if r.delete}
         return self._run
 
     def _current(self) -> _Run:

@@ -44,8 +44,8 @@ class ResourceState:
     delete_before_replace: bool | None = None
     delete: bool = False
     """Pending deletion: the old half of a create-before-delete replacement, deleted at the end of the run that
-    replaced it, or, if that run failed first, at the start of the next one (step_generator.go,
-    GeneratePendingDeletes)."""
+    replaced it, or, if that run failed first, at the end of the next one (deployment_executor.go performDeletes;
+    older engines retired them first, in retirePendingDeletes, which is gone)."""
     protect: bool = False
     retain_on_delete: bool = False
 

@@ -1,7 +1,7 @@
 """Engine rules the harness copies from pulumi/pulumi, each test naming the file it follows.
 
-Sources (pulumi/pulumi): pkg/resource/deploy/step_generator.go (pending deletes, protect on replace,
-applyReplaceOnChanges), pkg/resource/deploy/step.go (DeleteStep.Apply: protect, retainOnDelete), pkg/engine and
+Sources (pulumi/pulumi): pkg/resource/deploy/deployment_executor.go (performDeletes: pending deletes at the end),
+pkg/resource/deploy/step_generator.go (GenerateDeletes, protect on replace, applyReplaceOnChanges), pkg/resource/deploy/step.go (DeleteStep.Apply: protect, retainOnDelete), pkg/engine and
 sdk/go/common/resource/plugin/plugin.go (one plugin process per command), sdk/python/lib/pulumi/dynamic/__main__.py
 (the Python DiffResponse carries no changed keys).
 """
@@ -49,7 +49,7 @@ def test_each_command_starts_a_fresh_plugin_configured_once(engine: MiniEngine, 
     assert second.ops() == {"a": "update"}  # a fresh provider object: it never saw item-1 created
 
 
-def test_a_pending_delete_left_by_a_failed_run_is_the_first_step_of_the_next(
+def test_a_pending_delete_left_by_a_failed_run_runs_after_the_programs_steps_of_the_next(
     engine: MiniEngine, store: ItemStore
 ) -> None:
     engine.up([item_goal(name="alpha")]).expect_ok()
@@ -63,10 +63,11 @@ def test_a_pending_delete_left_by_a_failed_run_is_the_first_step_of_the_next(
     assert set(store.items) == {"item-1", "item-2"}
 
     store.calls.clear()
-    result = engine.up([item_goal(name="beta")]).expect_ok()
+    result = engine.up([item_goal(name="beta", size=2)]).expect_ok()
 
-    assert result.steps[0].op == "delete-replaced" and result.steps[0].id == "item-1"
-    assert [(c.method, c.path) for c in store.writes()] == [("DELETE", "/items/item-1")]
+    # deployment_executor.go: the program's steps first, then performDeletes (GenerateDeletes takes `res.Delete`).
+    assert [(s.op, s.id) for s in result.steps] == [("update", "item-2"), ("delete-replaced", "item-1")]
+    assert [(c.method, c.path) for c in store.writes()] == [("PUT", "/items/item-2"), ("DELETE", "/items/item-1")]
     assert [r.id for r in engine.resources] == ["item-2"]
 
 
@@ -77,7 +78,7 @@ def test_preview_shows_pending_deletes_without_running_them(engine: MiniEngine, 
 
     plan = engine.preview([item_goal(name="beta")])
 
-    assert [(s.op, s.id) for s in plan.steps] == [("delete-replaced", "item-1"), ("same", "item-2")]
+    assert [(s.op, s.id) for s in plan.steps] == [("same", "item-2"), ("delete-replaced", "item-1")]
     assert store.writes() == [] and "item-1" in store.items
 
 

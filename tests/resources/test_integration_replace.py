@@ -91,23 +91,8 @@ def test_replace_without_dependency_reports_the_export_using_it(
     pending = [r for r in stack.engine.resources if r.delete]
     assert [int(r.id) for r in pending] == [old_id]  # kept for the next run, as the engine does
 
-    # The next command retries that delete before anything else (step_generator.go GeneratePendingDeletes, run by
-    # retirePendingDeletes before the program's steps): even with the dependency in the program, the export cannot
-    # be repointed first, so the run fails the same way and changes nothing...
-    new_id = int(stack.id("credentials"))
-    again = stack.up(program(project, rotated, kind.secret))
-    assert not again.ok and f"Integration {old_id} cannot be deleted yet" in again.errors[0].summary
-    assert [s.op for s in again.steps] == []
-    assert sorted(integration_ids(posthog_local, project)) == sorted([old_id, new_id])
-    # ...until the export stops using the old integration outside Pulumi (PostHog's UI or API), as the message says.
-    export_id = stack.id("export")
-    destination = {"type": "AwsS3", "config": dict(S3), "integration_id": new_id}
-    patched = posthog_local.api(
-        "PATCH", f"/api/projects/{project}/batch_exports/{export_id}/", json={"destination": destination}
-    )
-    assert patched.status_code == 200, patched.text
-    stack.up(program(project, rotated, kind.secret)).expect_ok()
-    assert integration_ids(posthog_local, project) == [new_id]
+    stack.up(program(project, rotated, kind.secret)).expect_ok()  # with the dependency: repoint, then delete
+    assert integration_ids(posthog_local, project) == [int(stack.id("credentials"))]
     stack.destroy().expect_ok()
 
 
