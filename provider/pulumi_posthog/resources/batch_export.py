@@ -144,9 +144,10 @@ class BatchExportSpec(ResourceSpec):
         adopt = news.get("adopt_id")
         if isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower():
             return (
-                "adopt_id names this very export, so a replacement would adopt it again; the change is sent to it "
-                "(PostHog refuses what it cannot change, e.g. the destination type). To replace it with a new "
-                "export, remove adopt_id"
+                "adopt_id names this very export, so a replacement would only adopt it again. PostHog refuses to "
+                "change an export's model or destination type (products/batch_exports/.../exports.py: \"Changing "
+                'models is not supported", "Cannot change destination type"): to get a new export instead, '
+                "remove adopt_id, and the export is replaced"
             )
         return None
 
