@@ -163,7 +163,7 @@ class PostHogProvider(ResourceProvider):
         olds, news = _user(_olds), _user(_news)
         move = self._move(_id, olds, _olds)
         try:
-            if move is not None and not self.spec.diff(olds, news).changed:
+            if move is not None and move.same_host and not self.spec.diff(olds, news).changed:
                 outs = self._confirm_move(_id, olds, move)
             else:
                 outs = self.spec.update(self._context(), _id, olds, news)
