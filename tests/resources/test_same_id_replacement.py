@@ -205,3 +205,22 @@ def test_organization_adopt_id_current_naming_another_organization_fails_and_cha
     assert owner.id("org") == org_id and "adopt_id" not in owner.outputs("org")
     owner.destroy().expect_ok()
     posthog_local.api("DELETE", f"/api/organizations/{other['id']}/", key=owner.api_key)
+
+
+def test_project_id_change_of_a_pinned_export_is_checked_in_the_new_project(
+    stack: Stack, project: int, posthog_local: LocalServer
+) -> None:
+    """An export cannot move between projects: with adopt_id naming it, a new project_id is an update that first
+    reads the export there, and fails (changing nothing) when it is not there."""
+    secret = token("phc")
+    stack.up([http_export(project, secret)]).expect_ok()
+    export_id = stack.id("export")
+    other = posthog_local.new_project()
+
+    moved = [http_export(other, secret, adopt_id=export_id)]
+    assert stack.preview(moved).ops() == {"export": "update"}
+    failed = stack.up(moved)
+    assert not failed.ok and "404" in failed.errors[0].summary, failed.errors[0].summary
+    assert stack.calls == {"GET": 1} and stack.outputs("export")["project_id"] == project
+    assert export_exists(posthog_local, project, export_id)
+    stack.destroy().expect_ok()
