@@ -70,7 +70,8 @@ def scenario(stack: Stack, name: str) -> Scenario:
         parts={"org": {"name": name, "enforce_2fa": False, "members_can_invite": True}},
         calls=Calls("/api/organizations/"),
         changes=changes,
-        replaces=[Change("adopt_id", {"org": {"adopt_id": "@current"}}, keys=("adopt_id",))],
+        # Another organization: "@current" or the managed one's own UUID is no replacement (test_same_id_replacement)
+        replaces=[Change("adopt_id", {"org": {"adopt_id": server.organization}}, keys=("adopt_id",))],
         edit=edit,
         edited=lambda s: live(s)["name"] == "Edited out of band",
         remove=remove,

@@ -139,6 +139,18 @@ class BatchExportSpec(ResourceSpec):
                 result.add(name)
         return result
 
+    def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        """An ``adopt_id`` that names this very export: a replacement would adopt it again, not make a new one."""
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower():
+            return (
+                "adopt_id names this very export, so a replacement would only adopt it again. PostHog refuses to "
+                "change an export's model or destination type (products/batch_exports/.../exports.py: \"Changing "
+                'models is not supported", "Cannot change destination type"): to get a new export instead, '
+                "remove adopt_id, and the export is replaced"
+            )
+        return None
+
     @staticmethod
     def _diff_destination(result: Diff, old: dict[str, Any], new: Any) -> None:
         if not isinstance(new, dict):
@@ -240,7 +252,8 @@ class BatchExportSpec(ResourceSpec):
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         client = ctx.client
-        project = plain(olds.get("project_id", news.get("project_id")))
+        # news: an export pinned by adopt_id (lands_on) may be reached through another id of its project
+        project = plain(news.get("project_id", olds.get("project_id")))
         changed = self.diff(olds, news).changed
         body: dict[str, Any] = {k: plain(news.get(k)) for k in SIMPLE if k in changed}
         if {"interval", "offset_day", "offset_hour"} & set(changed):
@@ -265,7 +278,8 @@ class BatchExportSpec(ResourceSpec):
             if paused_at:
                 server["last_paused_at"] = paused_at
         if server is None:
-            server = olds_as_server(olds)
+            moved = "project_id" in changed  # confirm the export is reachable there before recording it
+            server = client.get_batch_export(project, id_) if moved else olds_as_server(olds)
         return self.outs(server, news, project)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:

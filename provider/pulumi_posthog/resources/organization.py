@@ -103,6 +103,17 @@ class OrganizationSpec(ResourceSpec):
             failures.append(CheckFailure("logo_media_id", f"'{logo}' is not a valid UUID."))
         return news, failures
 
+    def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        """An ``adopt_id`` that names the managed organization itself: adopting it again would give it back."""
+        adopt = news.get("adopt_id")
+        if not isinstance(adopt, str) or is_unknown(adopt):
+            return None
+        if adopt.lower() == str(id_).lower():
+            return "adopt_id names the organization it already manages"
+        if adopt == "@current":
+            return "adopt_id '@current' is checked at `pulumi up` to be the organization it already manages"
+        return None
+
     @staticmethod
     def body(inputs: dict[str, Any]) -> dict[str, Any]:
         return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
@@ -146,6 +157,8 @@ class OrganizationSpec(ResourceSpec):
         return outs, inputs
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        if news.get("adopt_id") == "@current" and olds.get("adopt_id") != "@current":
+            _confirm_current(ctx, id_, olds)
         body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
         server = ctx.client.update_organization(id_, body) if body else ctx.client.get_organization(id_)
         return self.outs(server, news)
@@ -158,6 +171,24 @@ class OrganizationSpec(ResourceSpec):
                 "`pulumi destroy`). To stop managing it without deleting it, run `pulumi state delete <urn>`."
             )
         ctx.client.delete_organization(id_)
+
+
+def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:
+    """``adopt_id`` became '@current' on a managed organization: it must be that organization (see lands_on)."""
+    current = ctx.client.get_organization("@current")
+    if str(current.get("id", "")).lower() == id_.lower():
+        return
+    raise AdoptionMismatch(
+        f"adopt_id '@current' is organization '{current.get('name')}' ({current.get('id')}) for this API key, not "
+        f"'{olds.get('name', id_)}' ({id_}) that this resource manages, so nothing was changed. To keep managing "
+        f"{id_}, set adopt_id to '{id_}' (or back to what it was); to manage {current.get('id')} instead, set "
+        f"adopt_id to '{current.get('id')}', which replaces the resource (and deletes {id_} unless "
+        "deletion_protection is on)."
+    )
+
+
+class AdoptionMismatch(Exception):
+    """An ``adopt_id`` change would switch the resource to another organization without a replacement."""
 
 
 class DeletionProtected(Exception):

@@ -113,6 +113,12 @@ class ResourceSpec:
                 result.add(f.name, f.replace)
         return result
 
+    def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        """Why a create from ``news`` would give back the object ``id_`` itself (it adopts it, or upserts onto it),
+        or None. The engine then plans an update instead of a replacement: a replacement would end by deleting the
+        object it had just obtained, and a failed run would leave that delete pending for the next command."""
+        return None
+
     # -- API calls ---------------------------------------------------------------------------------------------
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
