@@ -1,7 +1,8 @@
 """Engine rules the harness copies from pulumi/pulumi, each test naming the file it follows.
 
 Sources (pulumi/pulumi): pkg/resource/deploy/deployment_executor.go (performDeletes: pending deletes at the end),
-pkg/resource/deploy/step_generator.go (GenerateDeletes, protect on replace, applyReplaceOnChanges), pkg/resource/deploy/step.go (DeleteStep.Apply: protect, retainOnDelete), pkg/engine and
+pkg/resource/deploy/step_generator.go (GenerateDeletes, protect on replace, applyReplaceOnChanges),
+pkg/resource/deploy/step.go (DeleteStep.Apply: protect, retainOnDelete), pkg/engine and
 sdk/go/common/resource/plugin/plugin.go (one plugin process per command), sdk/python/lib/pulumi/dynamic/__main__.py
 (the Python DiffResponse carries no changed keys).
 """
