@@ -211,7 +211,8 @@ def test_rollback_dropped_after_commit_is_confirmed_not_repeated(
     result = legacy.up([rollback("rb", organization_id=org["id"], environment_mappings={str(extra): project})])
 
     result.expect_ok()
-    assert statuses(legacy, "POST", "environments_rollback") == [499, 400], legacy.requests
+    # The dropped request is logged when its connection is torn down, which can come after the retry's 400.
+    assert sorted(statuses(legacy, "POST", "environments_rollback")) == [400, 499], legacy.requests
     assert legacy.outputs("rb")["message"]
     path = f"/api/organizations/{org['id']}/environments_rollback/"
     again = server.api("POST", path, key=legacy.api_key, json={str(extra): project})
