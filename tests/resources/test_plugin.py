@@ -8,6 +8,7 @@ clean ``No module named ...`` error instead of hanging or crashing.
 from __future__ import annotations
 
 import stat
+import subprocess
 import sys
 import textwrap
 import uuid
@@ -171,3 +172,19 @@ def test_a_python_without_pulumi_posthog_installed_fails_with_no_module_named(tm
 
     assert caught.value.code == grpc.StatusCode.UNKNOWN
     assert caught.value.summary == "ModuleNotFoundError: No module named 'pulumi_posthog'"
+
+
+def test_a_warning_reaches_the_plugins_stderr_once_and_redacted() -> None:
+    # The CLI shows the plugin's stderr as diagnostics; logging's last-resort handler would print every warning a
+    # second time, unprefixed, in a process (like the plugin) that configures no logging.
+    code = (
+        "from pulumi_posthog.client.errors import register_secret\n"
+        "from pulumi_posthog.resources.engine import _warn\n"
+        "register_secret('phx_' + 'k' * 40)\n"
+        "_warn('adopting organization Acme; key phx_' + 'k' * 40)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: adopting organization Acme"), done.stderr
+    assert "k" * 40 not in done.stderr

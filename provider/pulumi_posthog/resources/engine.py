@@ -26,6 +26,7 @@ from pulumi_posthog.resources.spec import Context, ResourceSpec
 from pulumi_posthog.resources.values import plain
 
 log = logging.getLogger("pulumi_posthog")
+log.addHandler(logging.NullHandler())  # without it, logging's last-resort handler would print each warning twice
 PROVIDER_KEY = "__provider"
 CONFIG_KEYS = ("posthog:host", "posthog:apiKey", "posthog:connections")
 
@@ -216,5 +217,6 @@ def _is_blob(value: Any) -> bool:
 
 def _warn(message: str) -> None:
     # pulumi.log cannot be used inside a dynamic provider (pulumi/pulumi#20409); the engine shows stderr.
-    log.warning(message)
-    print(f"warning: {redact(message)}", file=sys.stderr, flush=True)
+    text = redact(message)
+    log.warning(text)
+    print(f"warning: {text}", file=sys.stderr, flush=True)
