@@ -4,8 +4,9 @@
     python3 scripts/get_pulumi.py [--version X.Y.Z] [--dest DIR]      (or: make pulumi-cli)
 
 The release tarball and Pulumi's published checksum list for it come from get.pulumi.com
-(``pulumi-v<version>-<os>-<arch>.tar.gz`` and ``pulumi-v<version>-checksums.txt``, the names Pulumi's own installers
-use). ``PULUMI_CLI_SHA256`` pins the tarball's hash yourself instead of trusting the list. The CLI is unpacked to
+(``pulumi-v<version>-<os>-<arch>.tar.gz`` and ``pulumi-<version>-checksums.txt``: the archive is named after the tag,
+the list after the bare version; pulumi/pulumi .goreleaser.yml and .github/workflows/sign.yml).
+``PULUMI_CLI_SHA256`` pins the tarball's hash yourself instead of trusting the list. The CLI is unpacked to
 ``<dest>/pulumi/`` only once its hash matches; on any failure nothing is left behind. Nothing outside the repo changes:
 no ``~/.pulumi``, no PATH edits, no login (scripts/demo.sh puts ``.pulumi-cli/pulumi`` on its own PATH).
 Standard library only, so it runs before the repo's virtualenv exists.
@@ -115,7 +116,8 @@ def install(version: str, dest: Path, base: str) -> Path:
             want = pinned
         else:
             checksums = work / "checksums.txt"
-            fetch(f"{base}/pulumi-v{version}-checksums.txt", checksums, label="checksums")
+            # No "v" here, unlike the archive (sign.yml: `pulumi-${version}-checksums.txt`).
+            fetch(f"{base}/pulumi-{version}-checksums.txt", checksums, label="checksums")
             want = expected_sha256(checksums, name)
         print(f"downloading {base}/{name}", file=sys.stderr, flush=True)
         fetch(f"{base}/{name}", archive, label=name)

@@ -93,11 +93,17 @@ def _run(dest: Path, base: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Pulumi's release names (pulumi/pulumi .goreleaser.yml and .github/workflows/sign.yml): the archives carry the tag
+# (`pulumi-{{ .Tag }}-<os>-<arch>`, so a "v"), the checksum list the bare version (`pulumi-${version}-checksums.txt`,
+# `sha256sum` lines), and release.yml syncs both to get.pulumi.com/releases/sdk.
+CHECKSUMS = f"pulumi-{VERSION}-checksums.txt"
+
+
 def _publish(store: Releases, tarball: bytes, digest: str | None = None) -> str:
     name = f"pulumi-v{VERSION}-{_target()}.tar.gz"
     store.files[name] = tarball
     digest = digest or hashlib.sha256(tarball).hexdigest()
-    store.files[f"pulumi-v{VERSION}-checksums.txt"] = f"{'0' * 64}  other.zip\n{digest}  {name}\n".encode()
+    store.files[CHECKSUMS] = f"{'0' * 64}  pulumi-v{VERSION}-windows-x64.zip\n{digest}  {name}\n".encode()
     return name
 
 
@@ -110,7 +116,7 @@ def test_a_verified_release_is_unpacked_into_the_repo(releases: tuple[Releases, 
 
     assert result.returncode == 0, result.stderr
     assert "SHA-256 verified" in result.stdout and "Nothing outside this repository was changed." in result.stdout
-    assert store.requests == [f"/releases/sdk/pulumi-v{VERSION}-checksums.txt", f"/releases/sdk/{name}"]
+    assert store.requests == [f"/releases/sdk/{CHECKSUMS}", f"/releases/sdk/{name}"]
     binary = dest / "pulumi" / "pulumi"
     assert subprocess.run([str(binary)], capture_output=True, text=True, check=True).stdout.strip() == "v3.272.0"
     assert (dest / "VERSION").read_text().strip() == VERSION
@@ -142,7 +148,7 @@ def test_a_pinned_hash_replaces_the_published_list(releases: tuple[Releases, str
 
 def test_a_checksum_list_without_the_tarball_fails(releases: tuple[Releases, str], tmp_path: Path) -> None:
     store, base = releases
-    store.files[f"pulumi-v{VERSION}-checksums.txt"] = b"abc  something-else.tar.gz\n"
+    store.files[CHECKSUMS] = b"abc  something-else.tar.gz\n"
 
     result = _run(tmp_path / "cli", base)
 
