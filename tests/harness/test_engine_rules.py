@@ -1,6 +1,6 @@
 """Engine rules the harness copies from pulumi/pulumi, each test naming the file it follows.
 
-Sources (pulumi/pulumi): pkg/resource/deploy/deployment_executor.go (performDeletes: pending deletes at the end),
+Sources (pulumi/pulumi): pkg/resource/deploy/deployment_executor.go (pending deletes at the end, since v3.46),
 pkg/resource/deploy/step_generator.go (GenerateDeletes, protect on replace, applyReplaceOnChanges),
 pkg/resource/deploy/step.go (DeleteStep.Apply: protect, retainOnDelete), pkg/engine and
 sdk/go/common/resource/plugin/plugin.go (one plugin process per command), sdk/python/lib/pulumi/dynamic/__main__.py
@@ -143,3 +143,17 @@ def test_snapshot_and_restore_carry_the_state_to_another_engine(engine: MiniEngi
     later.restore(engine.snapshot())
 
     assert later.preview([item_goal(name="alpha"), item_goal("b", name="beta")]).ops() == {"a": "same", "b": "same"}
+
+
+def test_a_run_that_fails_again_leaves_the_pending_delete_alone(engine: MiniEngine, store: ItemStore) -> None:
+    # The end-of-run deletes come after the program's steps; a run stopped by an error never gets there
+    # (pulumi/pulumi a3128e50be, v3.46.0, removed retirePendingDeletes).
+    engine.up([item_goal(name="alpha")]).expect_ok()
+    engine.up([item_goal(name="beta"), item_goal("b", name="bad", size=99)])
+    store.calls.clear()
+
+    again = engine.up([item_goal(name="beta"), item_goal("b", name="bad", size=99)])
+
+    assert not again.ok and "delete-replaced" not in [s.op for s in again.steps]
+    assert store.writes() == [] and set(store.items) == {"item-1", "item-2"}
+    assert [(r.id, r.delete) for r in engine.resources] == [("item-2", False), ("item-1", True)]
