@@ -28,12 +28,23 @@ test: lint
 
 # The quickstart stack against posthog-local (scripts/demo.sh): it checks for the Pulumi CLI before anything else,
 # then bootstraps .venv itself (through $(STAMP)).
-# The demo always uses .venv, the virtualenv Pulumi.yaml names.
+# The demo's own virtualenv, the one the root Pulumi.yaml names: the package and posthog-local, nothing else (the
+# dev extra's pulumi-aws would make the Pulumi CLI download the AWS provider plugin).
+DEMO_VENV := .venv-demo
+
+$(DEMO_VENV)/bin/python:
+	$(PY) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+
+$(DEMO_VENV)/.installed: $(DEMO_VENV)/bin/python pyproject.toml
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e '.[local]'
+	touch $(DEMO_VENV)/.installed
+
 demo:
-	@PY="$(PY)" DEMO_VENV_OVERRIDE="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh up
+	@PY="$(PY)" MAKE="$(MAKE)" bash scripts/demo.sh up
 
 demo-down:
-	@PY="$(PY)" DEMO_VENV_OVERRIDE="$(VENV)" MAKE="$(MAKE)" bash scripts/demo.sh down
+	@PY="$(PY)" MAKE="$(MAKE)" bash scripts/demo.sh down
 
 # A pinned Pulumi CLI release in .pulumi-cli/ (SHA-256 checked), for machines without one; `make demo` finds it.
 pulumi-cli:
@@ -44,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .pytest_cache .ruff_cache

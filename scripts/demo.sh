@@ -12,9 +12,10 @@
 # .pulumi-state/ (the stack's state). The Pulumi backend and passphrase are set in this script's environment only:
 # your own `pulumi login` is left alone.
 #
-# The virtualenv is .venv at the repo root, the one Pulumi.yaml names: the language host resolves it against the
-# project root, the dynamic-provider plugin against main's directory (examples/quickstart/.venv, a link to ../../.venv),
-# so both run the same environment (pulumi/pulumi#7061).
+# The virtualenv is .venv-demo at the repo root, the one Pulumi.yaml names (`make .venv-demo/.installed`: this
+# package and posthog-local only). The language host resolves it against the project root, the dynamic-provider plugin
+# against main's directory (examples/quickstart/.venv-demo, a link to ../../.venv-demo), so both run the same
+# environment (pulumi/pulumi#7061).
 #
 # Settings (environment): POSTHOG_LOCAL_PORT (default 8010; 0 = any free port), POSTHOG_LOCAL_API_KEY (the server's
 # bootstrap key), POSTHOG_DEMO_PASSPHRASE (the stack's passphrase), PY and MAKE (passed by the Makefile).
@@ -23,11 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PY:-python3}
-VENV=.venv # what Pulumi.yaml names (runtime.options.virtualenv)
-if [[ -n ${DEMO_VENV_OVERRIDE:-} && $DEMO_VENV_OVERRIDE != "$VENV" ]]; then
-    echo "make demo runs the virtualenv Pulumi.yaml names ($VENV), not VENV=$DEMO_VENV_OVERRIDE." >&2
-    exit 2
-fi
+VENV=.venv-demo # what Pulumi.yaml names (runtime.options.virtualenv)
 CLI_DIR=$ROOT/.pulumi-cli
 MAKE=${MAKE:-make}
 STACK=local
@@ -89,11 +86,14 @@ use_demo_backend() {
     export PULUMI_CONFIG_PASSPHRASE=$PASSPHRASE
     unset PULUMI_CONFIG_PASSPHRASE_FILE
     export PULUMI_SKIP_UPDATE_CHECK=true
+    # refresh and destroy run the program too (CLI >= 3.165), so they use the stack config this script just set
+    # (posthog:host may have a new port), not only what the state recorded at the last `up`.
+    export PULUMI_RUN_PROGRAM=true
 }
 
 bootstrap_venv() {
     say "python environment: $VENV"
-    "$MAKE" --no-print-directory -s VENV="$VENV" PY="$PY" "$VENV/.installed" >/dev/null
+    "$MAKE" --no-print-directory -s PY="$PY" "$VENV/.installed" >/dev/null
 }
 
 # --- posthog-local ------------------------------------------------------------------------------------------------

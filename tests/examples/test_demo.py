@@ -113,14 +113,14 @@ def alive(pid: int | None) -> bool:
 
 
 def copy_layout(root: Path) -> None:
-    """What `make demo` needs of the repo, links kept as links (examples/quickstart/.venv → ../../.venv)."""
+    """What `make demo` needs of the repo, links kept as links (examples/quickstart/.venv-demo → ../../.venv-demo)."""
     (root / "scripts").mkdir(parents=True)
     for name in ("demo.sh", "get_pulumi.py"):
         shutil.copy2(ROOT / "scripts" / name, root / "scripts" / name)
     for name in ("Makefile", "Pulumi.yaml"):
         shutil.copy2(ROOT / name, root / name)
     shutil.copytree(ROOT / "examples" / "quickstart", root / "examples" / "quickstart", symlinks=True)
-    (root / ".venv").symlink_to(VENV)  # the repo's .venv: here, the environment running the tests
+    (root / ".venv-demo").symlink_to(VENV)  # the demo's venv: here, the environment running the tests
 
 
 @pytest.fixture
@@ -187,14 +187,16 @@ def test_a_cli_downloaded_into_the_repo_is_used_without_touching_path(demo: Demo
 
 
 def test_the_old_layout_fails_as_under_the_real_cli(demo: Demo) -> None:
-    # Pulumi.yaml `virtualenv: .venv` + `main: examples/quickstart` without the link: the program finds .venv at the
-    # root, the plugin looks in examples/quickstart/.venv (pulumi/pulumi#7061) and exits.
-    (demo.root / "examples" / "quickstart" / ".venv").unlink()
+    # Pulumi.yaml `virtualenv: .venv-demo` + `main: examples/quickstart` without the link: the program finds the venv
+    # at the root, the plugin looks in examples/quickstart/.venv-demo (pulumi/pulumi#7061) and exits.
+    (demo.root / "examples" / "quickstart" / ".venv-demo").unlink()
 
     result = demo.run("up")
 
     assert result.returncode != 0
-    expected = f'is set to "{demo.root}/examples/quickstart/.venv", but "{demo.root}/examples/quickstart/.venv"'
+    expected = (
+        f'is set to "{demo.root}/examples/quickstart/.venv-demo", but "{demo.root}/examples/quickstart/.venv-demo"'
+    )
     assert expected in result.stdout + result.stderr
     assert "doesn't exist" in result.stdout + result.stderr
 
@@ -207,8 +209,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
     assert alive(pid) and url.startswith("http://127.0.0.1:")
     assert "pulumi_posthog.local" in Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
     assert "posthog-local ready" in (demo.root / ".posthog-local" / "server.log").read_text()
-    assert demo.make_log.read_text().split() == ["--no-print-directory", "-s", "VENV=.venv", "PY=python3",
-                                                 ".venv/.installed"]  # fmt: skip
+    assert demo.make_log.read_text().split() == ["--no-print-directory", "-s", "PY=python3", ".venv-demo/.installed"]
     assert demo.argvs() == [
         ["stack", "select", "local"],
         ["stack", "init", "local"],

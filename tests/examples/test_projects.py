@@ -43,9 +43,11 @@ def test_the_s3_example_pins_pulumi_aws_and_the_dev_extra_has_it() -> None:
     assert re.search(r'"pulumi-aws==7\.', (ROOT / "pyproject.toml").read_text())
 
 
-def test_the_root_project_is_the_quickstart_in_the_repo_virtualenv() -> None:
+def test_the_root_project_is_the_quickstart_in_the_demo_virtualenv() -> None:
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv-demo"}}
+    link = ROOT / project["main"] / ".venv-demo"  # where the plugin, started in main's directory, looks for it
+    assert link.is_symlink() and (link.parent / link.readlink()).resolve() == (ROOT / ".venv-demo").resolve()
     assert project["main"] == "examples/quickstart"
     assert (ROOT / project["main"] / "__main__.py").exists()
 

@@ -1,0 +1,48 @@
+"""The built wheel: what the Pulumi CLI and type checkers read from the installed package."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [built] = out.glob("pulumi_posthog-*.whl")
+    return zipfile.ZipFile(built)
+
+
+def test_the_wheel_tells_the_cli_there_is_no_plugin_to_install(wheel: zipfile.ZipFile) -> None:
+    # sdk/python/cmd/pulumi-language-python/main.go determinePackageDependency: a package whose name starts with
+    # `pulumi-` and has no pulumi-plugin.json makes the CLI look for a resource plugin named after it ("posthog");
+    # `"resource": false` says there is none.
+    assert json.loads(wheel.read("pulumi_posthog/pulumi-plugin.json")) == {"resource": False}
+
+
+def test_the_wheel_is_typed(wheel: zipfile.ZipFile) -> None:
+    assert "pulumi_posthog/py.typed" in wheel.namelist()
