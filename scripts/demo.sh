@@ -51,9 +51,35 @@ use_repo_cli() { # a CLI that `make pulumi-cli` downloaded into the repo, on thi
     fi
 }
 
+MIN_CLI=3.139 # dynamic providers get the stack config in configure() from this CLI on (pulumi/pulumi#17673)
+
+cli_too_old() { # 0 when `pulumi version` is older than MIN_CLI (prints the version it found)
+    local version major minor
+    version=$(pulumi version 2>/dev/null | head -n1 | tr -d 'v\r')
+    IFS=. read -r major minor _ <<<"$version"
+    [[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] || return 1 # unknown: let the CLI speak for itself
+    echo "$version"
+    ((major < ${MIN_CLI%%.*} || (major == ${MIN_CLI%%.*} && minor < ${MIN_CLI#*.})))
+}
+
 require_pulumi() {
     use_repo_cli
-    command -v pulumi >/dev/null 2>&1 && return 0
+    if command -v pulumi >/dev/null 2>&1; then
+        local found old=0
+        found=$(cli_too_old) || old=$?
+        if ((old == 0)) && [[ -x $CLI_DIR/pulumi/pulumi ]]; then # too old: the repo's pinned one, if any
+            PATH="$CLI_DIR/pulumi:$PATH"
+            export PATH
+            old=0
+            found=$(cli_too_old) || old=$?
+        fi
+        if ((old == 0)); then
+            echo "make $1: Pulumi CLI v$found is older than $MIN_CLI, which the provider needs to receive stack config." >&2
+            echo "Upgrade it ($INSTALL_URL) or run \`make pulumi-cli\` for a pinned one in .pulumi-cli/. Nothing was started." >&2
+            exit 2
+        fi
+        return 0
+    fi
     if [[ -t 0 && -t 2 && -z ${CI:-} ]]; then
         printf 'make %s: the Pulumi CLI is not installed. Download Pulumi v%s into .pulumi-cli/ now\n' "$1" "$PULUMI_PIN" >&2
         printf '(SHA-256 checked; nothing outside this repo changes)? [y/N] ' >&2

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.prefix)
 TOOLS = (
     "bash", "sh", "env", "dirname", "cat", "mkdir", "grep", "awk", "sleep", "rm", "tail", "tr", "seq", "ps",
-    "setsid", "nohup", "make", "sed",
+    "setsid", "nohup", "make", "sed", "head",
 )  # fmt: skip
 PASSPHRASE = "posthog-local-demo"
 DEV_KEY = "phx_posthog_local_development_key"
@@ -80,7 +80,8 @@ class Demo:
         return [json.loads(line) for line in self.pulumi_log.read_text().splitlines()]
 
     def argvs(self) -> list[list[str]]:
-        return [c["argv"] for c in self.calls()]
+        """The calls after the version check the script makes first (asserted once, in the end-to-end test)."""
+        return [c["argv"] for c in self.calls() if c["argv"] != ["version"]]
 
     def pid(self) -> int | None:
         pid_file = self.root / ".posthog-local" / "server.pid"
@@ -210,6 +211,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
     assert "pulumi_posthog.local" in Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
     assert "posthog-local ready" in (demo.root / ".posthog-local" / "server.log").read_text()
     assert demo.make_log.read_text().split() == ["--no-print-directory", "-s", "PY=python3", ".venv-demo/.installed"]
+    assert demo.calls()[0]["argv"] == ["version"]  # the CLI floor is checked before anything else
     assert demo.argvs() == [
         ["stack", "select", "local"],
         ["stack", "init", "local"],
@@ -218,7 +220,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
         ["up", "--yes"],
         ["stack", "output", "--json"],
     ]
-    for call in demo.calls():
+    for call in demo.calls()[1:]:  # after the one `pulumi version`, which reads no backend
         assert call["cwd"] == str(demo.root)
         assert call["env"]["PULUMI_BACKEND_URL"] == f"file://{demo.root}/.pulumi-state"
         assert call["env"]["PULUMI_CONFIG_PASSPHRASE"] == PASSPHRASE
@@ -297,3 +299,16 @@ def test_demo_down_without_a_stack_only_stops_the_server(demo: Demo) -> None:
     assert result.returncode == 0, result.stderr
     assert demo.argvs() == [["stack", "select", "local"]] and "nothing to destroy" in result.stdout
     assert not (demo.root / ".posthog-local").exists()
+
+
+def test_a_pulumi_cli_older_than_3_139_is_refused_before_anything_starts(demo: Demo) -> None:
+    # Dynamic providers receive the stack config in configure() from CLI 3.139 (pulumi/pulumi#17673).
+    _executable(
+        demo.bin / "with-pulumi" / "pulumi", '#!/bin/sh\n[ "$1" = version ] && echo v3.138.9 && exit 0\nexit 3\n'
+    )
+
+    result = demo.run("up")
+
+    assert result.returncode == 2, result.stderr
+    assert "Pulumi CLI v3.138.9 is older than 3.139" in result.stderr and "make pulumi-cli" in result.stderr
+    assert not (demo.root / ".posthog-local").exists() and not demo.make_log.exists()
