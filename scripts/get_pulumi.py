@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=os.environ.get("PULUMI_CLI_VERSION", PINNED))
     parser.add_argument("--dest", type=Path, default=Path(__file__).resolve().parents[1] / ".pulumi-cli")
     args = parser.parse_args(argv)
+    args.version = args.version.removeprefix("v")  # "v3.272.0" and "3.272.0" name the same release
     base = os.environ.get("PULUMI_DOWNLOAD_BASE", BASE).rstrip("/")
     try:
         where = install(args.version, args.dest, base)

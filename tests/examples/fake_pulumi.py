@@ -43,7 +43,7 @@ from tests.harness.program import ProgramRunner  # noqa: E402
 from tests.harness.values import Secret, Unknown  # noqa: E402
 
 VERSION = "v3.272.0"
-EXIT_ERROR = 255
+EXIT_ERROR = 1  # a failed command (pkg/cmd/pulumi/cmd/exit_codes.go; older CLIs exited 255)
 WRONG_PASSPHRASE = (
     "incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase or set "
     "PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase"
@@ -51,7 +51,7 @@ WRONG_PASSPHRASE = (
 
 
 class CliError(Exception):
-    """A failure the CLI reports as ``error: …`` with exit code 255."""
+    """A failure the CLI reports as ``error: …``, exiting with EXIT_ERROR."""
 
 
 # ----- the project and its Python runtime --------------------------------------------------------------------------
@@ -271,16 +271,24 @@ class Workspace:
         return values
 
     # state (secrets inside are never written in plaintext: the whole snapshot is encrypted)
-    def load_state(self, stack: str, engine: MiniEngine) -> None:
+    def load_state(self, stack: str, engine: MiniEngine) -> bool:
+        """Restore the engine; True when the stack resource (pulumi:pulumi:Stack) exists, i.e. after a first up."""
         saved = json.loads((self.stacks / f"{stack}.json").read_text())
         salt = base64.b64decode(saved["salt"])
         engine.restore(pickle.loads(decrypt(salt, saved["snapshot"])))
+        return bool(saved.get("stack_resource"))
 
-    def save_state(self, stack: str, engine: MiniEngine) -> None:
+    def save_state(self, stack: str, engine: MiniEngine, *, stack_resource: bool = False) -> None:
         salt = os.urandom(8)
         blob = encrypt(salt, pickle.dumps(engine.snapshot()))
         resources = [{"urn": r.urn, "id": r.id, "delete": r.delete} for r in engine.resources]
-        document = {"version": 3, "salt": base64.b64encode(salt).decode(), "resources": resources, "snapshot": blob}
+        document = {
+            "version": 3,
+            "salt": base64.b64encode(salt).decode(),
+            "stack_resource": stack_resource,
+            "resources": resources,
+            "snapshot": blob,
+        }
         (self.stacks / f"{stack}.json").write_text(json.dumps(document, indent=2))
 
 
@@ -292,7 +300,8 @@ DONE = {"create": "created", "update": "updated", "replace": "replaced", "delete
 PLANNED = {"create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete"}
 
 
-def _print_result(result: Result, *, preview: bool, plugins: list[PluginProcess]) -> None:
+def _print_result(result: Result, *, preview: bool, plugins: list[PluginProcess], stack_op: str) -> None:
+    """Steps, diagnostics and the "Resources:" summary, which counts the stack resource too, as the CLI does."""
     for step in result.steps:
         if step.op == "same":
             continue
@@ -306,6 +315,7 @@ def _print_result(result: Result, *, preview: bool, plugins: list[PluginProcess]
         for error in result.errors:
             print(f"  {error.type} ({error.name}):\n    error: {error.message}")
     counts = Counter(s.op for s in result.steps if s.op in SYMBOLS)
+    counts[stack_op] += 1
     print("Resources:")
     for op, words in (PLANNED if preview else DONE).items():
         if counts[op]:
@@ -330,7 +340,7 @@ def _run_program(ws: Workspace, kind: str) -> int:
         stack=stack,
         plugin=lambda record: start_plugin(pwd, options, record, plugins),
     )
-    ws.load_state(stack, engine)
+    had_stack = ws.load_state(stack, engine)
     runner = ProgramRunner(engine)
     print(f"{'Previewing update' if kind == 'preview' else 'Updating'} ({stack}):")
     try:
@@ -339,8 +349,9 @@ def _run_program(ws: Workspace, kind: str) -> int:
         for plugin in plugins:
             plugin.stop()
     if kind == "up":
-        ws.save_state(stack, engine)
-    _print_result(run.result, preview=kind == "preview", plugins=plugins)
+        ws.save_state(stack, engine, stack_resource=had_stack or run.ok)
+    stack_op = "same" if had_stack else "create"
+    _print_result(run.result, preview=kind == "preview", plugins=plugins, stack_op=stack_op)
     if run.error is not None:
         message = "".join(traceback.format_exception_only(type(run.error), run.error)).strip()
         print(f"  pulumi:pulumi:Stack ({ws.name}-{stack}):\n    error: an unhandled error occurred: {message}")
@@ -362,13 +373,15 @@ def _refresh_or_destroy(ws: Workspace, kind: str) -> int:
         stack=stack,
         plugin=lambda record: start_plugin(pwd, options, record, plugins),
     )
-    ws.load_state(stack, engine)
+    had_stack = ws.load_state(stack, engine)
     print(f"{'Refreshing' if kind == 'refresh' else 'Destroying'} ({stack}):")
     result = engine.refresh() if kind == "refresh" else engine.destroy()
-    if kind == "destroy" and result.ok:
+    gone = kind == "destroy" and result.ok
+    if gone:
         engine.stack_outputs = {}
-    ws.save_state(stack, engine)
-    _print_result(result, preview=False, plugins=plugins)
+    ws.save_state(stack, engine, stack_resource=had_stack and not gone)
+    stack_op = ("delete" if gone else "same") if had_stack else "none"
+    _print_result(result, preview=False, plugins=plugins, stack_op=stack_op)
     if not result.ok:
         print(f"error: {kind} failed", file=sys.stderr)
         return EXIT_ERROR

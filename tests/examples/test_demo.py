@@ -225,7 +225,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
         assert call["env"]["PULUMI_BACKEND_URL"] == f"file://{demo.root}/.pulumi-state"
         assert call["env"]["PULUMI_CONFIG_PASSPHRASE"] == PASSPHRASE
     out = first.stdout
-    assert "Resources:\n    + 3 created\n" in out, out
+    assert "Resources:\n    + 4 created\n" in out, out
     exports = demo.api("/api/projects/@current/batch_exports/")["results"]
     assert [e["name"] for e in exports] == ["quickstart: events to PostHog US"]
     export_id, project_id = exports[0]["id"], exports[0]["team_id"]
@@ -253,7 +253,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
         ["up", "--yes"],
         ["stack", "output", "--json"],
     ]
-    assert "Resources:\n    3 unchanged\n" in second.stdout, second.stdout
+    assert "Resources:\n    4 unchanged\n" in second.stdout, second.stdout
     assert len(demo.api("/api/projects/@current/batch_exports/")["results"]) == 1
 
     demo.reset_logs()
@@ -265,7 +265,7 @@ def test_demo_up_twice_then_down_end_to_end(demo: Demo) -> None:
         ["config", "set", "posthog:host", url],
         ["destroy", "--yes"],
     ]
-    assert "- 3 deleted" in down.stdout, down.stdout
+    assert "- 4 deleted" in down.stdout, down.stdout
     deadline = time.monotonic() + 10
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
