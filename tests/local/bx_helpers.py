@@ -38,6 +38,23 @@ def create(server: LocalServer, project: int, key: str | None = None, **fields: 
     return response.json()
 
 
+def grandfather(server: LocalServer, project: int) -> None:
+    """Make ``project`` a team newest PostHog still lets write an events ``hogql_query``: give it an export with
+    a ``schema``, as older PostHog stored one (a no-op in the 2025 profile, which accepts them anyway)."""
+    if server.profile != "latest":
+        return
+    export = create(server, project, name="legacy query export")
+    query = {"hogql_query": "SELECT event FROM events"}
+    server.control("PUT", f"batch-exports/{export['id']}/legacy-query", json=query)
+
+
+def grandfathered_project(server: LocalServer) -> int:
+    """A new project that may write events ``hogql_query`` (see ``grandfather``)."""
+    project = server.new_project()
+    grandfather(server, project)
+    return project
+
+
 def error(response: requests.Response, status: int, detail: str, attr: str | None = None, **extra: str) -> None:
     """Assert PostHog's error envelope exactly (type/code only when given)."""
     assert response.status_code == status, response.text

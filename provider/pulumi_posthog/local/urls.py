@@ -61,6 +61,7 @@ _local = [
     path("backfills", control.backfill_settings),
     path("backfills/<str:backfill_id>", control.backfill_status),
     path("batch-exports/<str:batch_export_id>/runs", control.simulate_runs),
+    path("batch-exports/<str:batch_export_id>/legacy-query", control.legacy_query),
     path("reset", control.reset),
 ]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from pulumi_posthog.local import state
+from pulumi_posthog.local import hogql, state
 from pulumi_posthog.local.bootstrap import bootstrap, mask
 from pulumi_posthog.local.errors import envelope
 from pulumi_posthog.local.models import (
@@ -310,6 +310,24 @@ def simulate_runs(request: HttpRequest, body: dict[str, Any], batch_export_id: s
             export.save(update_fields=["paused", "last_paused_at", "last_updated_at"])
             auto_paused = True
     return JsonResponse({"runs": created, "paused": export.paused, "auto_paused": auto_paused}, status=201)
+
+
+@control_view(("PUT",))
+def legacy_query(request: HttpRequest, body: dict[str, Any], batch_export_id: str) -> JsonResponse:
+    """Give an export the events ``hogql_query`` and ``schema`` older PostHog stored, so that its team is one
+    the newest PostHog still lets write events queries (it checks for an export with a ``schema``)."""
+    export = _get(BatchExport, "BatchExport not found.", id=batch_export_id, deleted=False)
+    query = body.get("hogql_query")
+    if not isinstance(query, str):
+        raise ControlError("hogql_query must be a string.", attr="hogql_query")
+    try:
+        parsed = hogql.validate_events_query(query, "latest")
+    except hogql.HogQLError as exc:
+        raise ControlError(str(exc), attr="hogql_query") from None
+    export.hogql_query = query
+    export.schema = hogql.events_schema(parsed)
+    export.save(update_fields=["hogql_query", "schema", "last_updated_at"])
+    return JsonResponse({"id": str(export.id), "schema": export.schema})
 
 
 @control_view(("POST",))
