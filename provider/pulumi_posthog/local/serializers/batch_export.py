@@ -106,10 +106,9 @@ class BatchExportSerializer(serializers.ModelSerializer):
     def validate_model(self, model: str | None) -> str | None:
         if profile() != "latest":
             return model
-        if model == "hogql":
-            # check_hogql_batch_exports_enabled, a field-level PermissionDenied: a 403 before any 400
-            if self.team is None or not self.team.has_flag("hogql-batch-exports"):
-                raise exceptions.PermissionDenied("HogQL batch exports are not enabled for this team.")
+        # check_hogql_batch_exports_enabled, a field-level PermissionDenied: a 403 before any 400
+        if model == "hogql" and (self.team is None or not self.team.has_flag("hogql-batch-exports")):
+            raise exceptions.PermissionDenied("HogQL batch exports are not enabled for this team.")
         if self.instance is not None and model != self.instance.model:
             raise serializers.ValidationError("Changing models is not supported. Create a new batch export instead.")
         return model
