@@ -244,17 +244,30 @@ def test_legacy_parquet_extension_default_for_object_storage(posthog_local: Loca
     assert response.json()["attr"] == "destination"
 
 
-def test_s3_type_is_deprecated_in_latest(posthog_local: LocalServer) -> None:
+@pytest.mark.parametrize("config", [{**S3_CONFIG, "aws_access_key_id": "AKIA", "aws_secret_access_key": "s"}, {}])
+def test_s3_type_is_a_server_error_in_latest(posthog_local: LocalServer, config: dict[str, str]) -> None:
+    """Newest PostHog dropped ``S3`` from DESTINATION_WORKFLOWS but not from the type choices: its serializer's
+    lookup fails (a KeyError), so any write with it is a 500 and nothing is created."""
     server = posthog_local
+    project = server.new_project()
+    response = server.api("POST", exports_path(project), json=body({"type": "S3", "config": config}))
+    assert response.status_code == 500, response.text
+    assert response.json() == {
+        "type": "server_error",
+        "code": "error",
+        "detail": "A server error occurred.",
+        "attr": None,
+    }
+    assert server.api("GET", exports_path(project)).json()["count"] == 0
+    response = server.api("POST", exports_path(project), json=body({"type": "S4", "config": config}))
+    error(response, 400, '"S4" is not a valid choice.', "destination__type")
+
+
+def test_s3_type_is_accepted_in_2025(posthog_local_2025: LocalServer) -> None:
+    server = posthog_local_2025
     config = {**S3_CONFIG, "aws_access_key_id": "AKIA", "aws_secret_access_key": "secret"}
-    response = server.api("POST", exports_path(server.project), json=body({"type": "S3", "config": config}))
-    error(
-        response,
-        400,
-        "The 'S3' destination type is deprecated and can no longer be used. "
-        "Use 'AwsS3' for AWS S3, or 'S3Compatible' for S3-compatible storage.",
-        "destination",
-    )
+    created = create(server, server.new_project(), destination={"type": "S3", "config": config})
+    assert created["destination"]["type"] == "S3"
 
 
 @pytest.mark.parametrize(

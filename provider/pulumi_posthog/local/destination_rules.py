@@ -13,10 +13,6 @@ from pulumi_posthog.local.serializers.config_values import coerce_declared, recu
 
 Invalid = serializers.ValidationError
 S3_FAMILY = ("AwsS3", "S3Compatible")
-S3_DEPRECATED = (
-    "The 'S3' destination type is deprecated and can no longer be used. "
-    "Use 'AwsS3' for AWS S3, or 'S3Compatible' for S3-compatible storage."
-)
 LEGACY_PARQUET_LOCKED = (
     "'legacy_parquet_extension' can only stay on for an export that already writes the compression codec "
     "into its Parquet file names. It cannot be turned on for a new export, or turned back on once an export "
@@ -137,8 +133,6 @@ class Rules:
     # -- latest ------------------------------------------------------------------------------------------
     def latest(self) -> None:
         check_type_unchanged(self.type, self.instance)
-        if self.type == "S3":
-            raise Invalid(S3_DEPRECATED)
         if self.config.get("legacy_parquet_extension") is True and not uses_legacy_parquet_extension(
             self.type, self.existing
         ):

@@ -121,8 +121,9 @@ _HTTP = (req("url"), req("token"))
 _NOOP = (opt("arg", str),)
 _WORKFLOWS = (req("hog_function_id"),)
 
+# The newest DESTINATION_WORKFLOWS (products/batch_exports/backend/service.py): no legacy "S3". The type stays a
+# valid choice (BatchExportDestination.Destination keeps it for existing rows), see LEGACY_TYPES.
 LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
-    "S3": _S3_LEGACY,
     "AwsS3": (*_S3_FAMILY, opt("encryption"), opt("kms_key_id")),
     "S3Compatible": (*_S3_FAMILY, opt("use_virtual_style_addressing", bool)),
     "Snowflake": (req("database"), req("warehouse"), req("schema"), opt("table_name", str), opt("role")),
@@ -255,8 +256,17 @@ CATALOGUES: dict[str, dict[str, Destination]] = {
 }
 
 
+# Types the ``type`` field accepts that have no workflow: PostHog's serializer then indexes DESTINATION_WORKFLOWS
+# with them, a KeyError, so a write answers 500.
+LEGACY_TYPES: dict[str, tuple[str, ...]] = {"latest": ("S3",), "2025": ()}
+
+
 def catalogue(profile: str) -> dict[str, Destination]:
     return CATALOGUES[profile]
+
+
+def type_choices(profile: str) -> list[str]:
+    return [*CATALOGUES[profile], *LEGACY_TYPES[profile]]
 
 
 def secret_fields(type_name: str) -> frozenset[str]:
