@@ -24,6 +24,7 @@ from pulumi_posthog.local.permissions import (
     require_level,
 )
 from pulumi_posthog.local.projects import create_project_with_team
+from pulumi_posthog.local.settings import get_options
 
 MAX_SLUG_LENGTH = 48
 ALL_FEATURES = [
@@ -157,6 +158,14 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "customer_id",
             "member_count",
         ]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if get_options().profile == "latest":
+            # "Legacy field; member-join emails are controlled per user in account notification settings": read
+            # only, so a write is silently ignored (DRF drops read-only input).
+            fields["is_member_join_email_enabled"] = serializers.BooleanField(read_only=True)
+        return fields
 
     def _user(self) -> User:
         return self.context["request"].user
