@@ -1,10 +1,11 @@
-"""posthog-local's in-memory control state: rate limits, injected faults, request counts, backfill pacing."""
+"""posthog-local's in-memory control state: rate limits, faults, request counts, backfill pacing, AWS and DNS."""
 
 from __future__ import annotations
 
 import random
 import re
 import threading
+import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -48,6 +49,9 @@ class ControlState:
     max_concurrent_backfills: int = 10
     backfill_seconds: float = 2.0
     rng: random.Random = field(default_factory=random.Random)
+    # IAM propagation: an assume-role check of a role ARN first seen less than this many seconds ago fails.
+    assume_role_fails_for_seconds: float = 0.0
+    roles_first_seen: dict[str, float] = field(default_factory=dict)
 
 
 STATE = ControlState()
@@ -112,3 +116,11 @@ def clear_requests() -> None:
     with _lock:
         STATE.requests.clear()
         STATE.recent.clear()
+
+
+def role_age(role_arn: str) -> float:
+    """Seconds since this role ARN was first seen in an assume-role check (0 the first time)."""
+    now = time.monotonic()
+    with _lock:
+        first = STATE.roles_first_seen.setdefault(role_arn, now)
+    return now - first

@@ -16,7 +16,8 @@ Known differences from PostHog (posthog-local never talks to AWS, Google, Azure,
 - aws-s3 / aws-redshift role mode: the ARN format check, the one-organization-per-role rule and the external
   id (``posthog-<organization uuid>``) are implemented. PostHog's assume-role round trips (its own role, the
   "allows access without a required external id" probe, the ``ExternalId`` assume) are skipped, so any
-  well-formed ARN is accepted and the IAM-propagation retry window never applies.
+  well-formed ARN is accepted, except while ``PUT /_local/aws {"assume_role_fails_for_seconds": N}`` makes a
+  role first seen less than N seconds ago fail as an unpropagated IAM role does ("AWS role ARN is not valid").
 - SSRF checks (s3-compatible ``endpoint_url``, postgresql/Redshift ``host``, databricks ``server_hostname``,
   azure-blob endpoints): every check PostHog makes without the network is made, as PostHog Cloud runs it
   (no dev-mode bypass). So ``localhost``, loopback/private/link-local/CGNAT literals, ``169.254.169.254``,

@@ -268,6 +268,23 @@ def backfill_settings(request: HttpRequest, body: dict[str, Any]) -> JsonRespons
     )
 
 
+@control_view(("GET", "PUT"))
+def aws(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """IAM propagation: ``{"assume_role_fails_for_seconds": N}`` makes the assume-role check of a role ARN first
+    seen less than N seconds ago fail with PostHog's "AWS role ARN is not valid"; 0 turns it off."""
+    current = state.get()
+    if request.method == "PUT" and "assume_role_fails_for_seconds" in body:
+        current.assume_role_fails_for_seconds = _seconds(body, "assume_role_fails_for_seconds")
+    return JsonResponse({"assume_role_fails_for_seconds": current.assume_role_fails_for_seconds})
+
+
+def _seconds(body: dict[str, Any], name: str) -> float:
+    value = body[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ControlError(f"{name} must be a number of seconds (0 or more).", attr=name)
+    return float(value)
+
+
 @control_view(("PATCH",))
 def backfill_status(request: HttpRequest, body: dict[str, Any], backfill_id: str) -> JsonResponse:
     """Force a backfill's status (e.g. keep it Running, or fail it)."""
