@@ -1,4 +1,4 @@
-"""Timing PostHog meets in the wild, as /_local/ controls: IAM roles that have not propagated yet."""
+"""Timing PostHog meets in the wild, as /_local/ controls: IAM roles that have not propagated, hosts not in DNS."""
 
 from __future__ import annotations
 
@@ -76,3 +76,54 @@ def test_bad_aws_settings_are_refused(posthog_local: LocalServer) -> None:
     response = posthog_local.api("PUT", "/_local/aws", json={"assume_role_fails_for_seconds": "soon"})
     assert response.status_code == 400
     assert response.json()["attr"] == "assume_role_fails_for_seconds"
+
+
+UNREACHABLE = "Could not reach this host. Check that the hostname is correct and reachable from the internet."
+INVALID_HOST = "Invalid host. Enter a hostname or IP address without credentials, scheme, or path."
+
+
+def redshift_export(server: LocalServer, project: int, host: str) -> Any:
+    role = {"name": uniq(), "aws_role_arn": role_arn(), "user": "posthog"}
+    integration = created(server, project, "aws-redshift", role)["id"]
+    destination = {"type": "Redshift", "config": {"database": "dev", "host": host}, "integration": integration}
+    body = {"name": uniq("rs"), "interval": "hour", "destination": destination}
+    return server.api("POST", f"/api/projects/{project}/batch_exports/", json=body)
+
+
+def test_unresolvable_hosts_are_refused_where_posthog_resolves_them(posthog_local: LocalServer, project: int) -> None:
+    server = posthog_local
+    new_host = f"{uniq('db')}.example.com"
+    with control(server, "dns", unresolvable=[new_host.upper(), "new-bucket.example.net"]):
+        assert server.control("GET", "dns") == {"unresolvable": sorted([new_host, "new-bucket.example.net"])}
+        # a postgresql integration: PostHog's resolve_and_validate_host
+        config = {"host": new_host, "port": 5432, "user": "u", "password": "p"}
+        assert_error(create(server, project, "postgresql", config), 400, f"Provided host '{new_host}' is not valid")
+        # an export host: validate_external_host, one message for every refusal but a shape error
+        response = redshift_export(server, project, new_host)
+        assert_error(response, 400, UNREACHABLE, "destination")
+        # an integration endpoint URL: is_url_allowed
+        s3 = {
+            "name": uniq(),
+            "endpoint_url": "https://new-bucket.example.net",
+            "aws_access_key_id": "AKIA",
+            "aws_secret_access_key": "s",
+        }
+        assert_error(create(server, project, "s3-compatible", s3), 400, "Invalid endpoint URL: Could not resolve host")
+    # once the name resolves, the same requests succeed
+    assert created(server, project, "postgresql", config)["config"]["host"] == new_host
+    assert redshift_export(server, project, new_host).status_code == 201
+    created(server, project, "s3-compatible", s3)
+
+
+def test_export_host_shape_and_blocked_names(posthog_local: LocalServer, project: int) -> None:
+    server = posthog_local
+    assert_error(redshift_export(server, project, "user@db.example.com"), 400, INVALID_HOST, "destination")
+    assert_error(redshift_export(server, project, "localhost"), 400, UNREACHABLE, "destination")
+    assert_error(redshift_export(server, project, "10.0.0.8"), 400, UNREACHABLE, "destination")
+    assert redshift_export(server, project, "52.94.10.20").status_code == 201
+
+
+def test_bad_dns_settings_are_refused(posthog_local: LocalServer) -> None:
+    response = posthog_local.api("PUT", "/_local/dns", json={"unresolvable": "db.example.com"})
+    assert response.status_code == 400
+    assert response.json()["attr"] == "unresolvable"

@@ -8,6 +8,7 @@ from rest_framework import exceptions, serializers
 
 from pulumi_posthog.local.destinations import FILE_FORMAT_COMPRESSIONS, HTTP_ALLOWED_URLS, catalogue
 from pulumi_posthog.local.errors import ServerError
+from pulumi_posthog.local.integration_kinds import network
 from pulumi_posthog.local.models import BatchExport, Integration, Team
 from pulumi_posthog.local.serializers.config_values import coerce_declared, recursive_dict_merge
 
@@ -18,7 +19,9 @@ LEGACY_PARQUET_LOCKED = (
     "into its Parquet file names. It cannot be turned on for a new export, or turned back on once an export "
     "moved to the standard '.parquet' extension."
 )
+# posthog/security/url_validation.py: a shape error is described, every other refusal shares one message.
 INVALID_HOST = "Invalid host. Enter a hostname or IP address without credentials, scheme, or path."
+UNREACHABLE_HOST = "Could not reach this host. Check that the hostname is correct and reachable from the internet."
 AWS_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key"})
 KIND_ERRORS = {
     "Postgres": "Integration is not a PostgreSQL integration.",
@@ -88,9 +91,12 @@ def uses_legacy_parquet_extension(type_name: str, stored: dict[str, Any]) -> boo
 
 
 def check_host(host: Any) -> None:
-    """The shape half of PostHog's SSRF check (reachability needs DNS and is not emulated)."""
-    if not isinstance(host, str) or not host.strip() or any(c in host for c in ("://", "@", "/", "?", "#", " ")):
+    """PostHog's ``validate_external_host``: a shape error, else a blocked name or a host that does not resolve
+    (see /_local/dns), is refused; the two get different messages."""
+    if not isinstance(host, str) or network.host_shape_error(host) is not None:
         raise Invalid(INVALID_HOST)
+    if network.host_block_reason(host) is not None:
+        raise Invalid(UNREACHABLE_HOST)
 
 
 def coerce_integration_id(value: Any) -> int | None:

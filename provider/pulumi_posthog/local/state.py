@@ -52,6 +52,8 @@ class ControlState:
     # IAM propagation: an assume-role check of a role ARN first seen less than this many seconds ago fails.
     assume_role_fails_for_seconds: float = 0.0
     roles_first_seen: dict[str, float] = field(default_factory=dict)
+    # DNS: host names (canonical form) that do not resolve (yet).
+    unresolvable_hosts: frozenset[str] = frozenset()
 
 
 STATE = ControlState()

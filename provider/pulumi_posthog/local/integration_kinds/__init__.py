@@ -23,8 +23,9 @@ Known differences from PostHog (posthog-local never talks to AWS, Google, Azure,
   (no dev-mode bypass). So ``localhost``, loopback/private/link-local/CGNAT literals, ``169.254.169.254``,
   ``metadata.google.internal`` and internal suffixes such as ``.local`` or ``.internal`` are refused with
   PostHog's messages. Host *names* are never resolved: a well-formed name is taken to resolve to a public
-  address, where PostHog refuses names that do not resolve ("Could not resolve host") or that resolve to
-  private addresses. A value that is not a hostname at all is refused as "Could not resolve host".
+  address (unless ``/_local/dns`` lists it as unresolvable), where PostHog refuses names that do not resolve
+  ("Could not resolve host") or that resolve to private addresses. A value that is not a hostname at all is
+  refused as "Could not resolve host".
 - google-cloud-service-account: PostHog checks no key at create time either. The run-time ownership check
   (``posthog:<org id>`` in the service account's description) belongs to export runs, not to this API.
 - Kinds outside the eight: every other real PostHog kind passes the ``kind`` choice field and is answered

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pulumi_posthog.local import hogql, state
 from pulumi_posthog.local.bootstrap import bootstrap, mask
 from pulumi_posthog.local.errors import envelope
+from pulumi_posthog.local.integration_kinds.network import canonical_host
 from pulumi_posthog.local.models import (
     BatchExport,
     BatchExportBackfill,
@@ -276,6 +277,19 @@ def aws(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     if request.method == "PUT" and "assume_role_fails_for_seconds" in body:
         current.assume_role_fails_for_seconds = _seconds(body, "assume_role_fails_for_seconds")
     return JsonResponse({"assume_role_fails_for_seconds": current.assume_role_fails_for_seconds})
+
+
+@control_view(("GET", "PUT"))
+def dns(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """``{"unresolvable": [hosts]}``: host names that do not resolve (yet), refused where PostHog resolves hosts
+    (Postgres/Redshift integrations and export hosts, integration endpoint URLs). PUT replaces the list."""
+    current = state.get()
+    if request.method == "PUT" and "unresolvable" in body:
+        hosts = body["unresolvable"]
+        if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+            raise ControlError("unresolvable must be a list of host names.", attr="unresolvable")
+        current.unresolvable_hosts = frozenset(canonical_host(h) for h in hosts)
+    return JsonResponse({"unresolvable": sorted(current.unresolvable_hosts)})
 
 
 def _seconds(body: dict[str, Any], name: str) -> float:
