@@ -54,6 +54,10 @@ class ControlState:
     roles_first_seen: dict[str, float] = field(default_factory=dict)
     # DNS: host names (canonical form) that do not resolve (yet).
     unresolvable_hosts: frozenset[str] = frozenset()
+    # Backfills: the row is written this long after the 201 (newest PostHog's workflow writes it), and the
+    # accepted backfills whose row is not written yet, by workflow id.
+    backfill_row_delay_seconds: float = 0.0
+    pending_backfills: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 STATE = ControlState()
@@ -126,3 +130,20 @@ def role_age(role_arn: str) -> float:
     with _lock:
         first = STATE.roles_first_seen.setdefault(role_arn, now)
     return now - first
+
+
+def add_pending_backfill(workflow_id: str, spec: dict[str, Any]) -> None:
+    with _lock:
+        STATE.pending_backfills[workflow_id] = spec
+
+
+def pending_backfill(workflow_id: str) -> bool:
+    with _lock:
+        return workflow_id in STATE.pending_backfills
+
+
+def take_due_backfills(now: float) -> list[dict[str, Any]]:
+    """The pending backfills whose row is due (removed from the pending list)."""
+    with _lock:
+        due = [wid for wid, spec in STATE.pending_backfills.items() if spec["due"] <= now]
+        return [STATE.pending_backfills.pop(wid) for wid in due]

@@ -257,15 +257,22 @@ def requests_seen(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
 
 @control_view(("GET", "PUT"))
 def backfill_settings(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
-    """How many backfills may run per team, and how long a simulated backfill takes to complete."""
+    """How many backfills may run per team, how long a simulated backfill takes to complete, and how long after
+    the 201 its row is written (``row_delay_seconds``, latest profile)."""
     current = state.get()
     if request.method == "PUT":
         if "max_concurrent" in body:
             current.max_concurrent_backfills = int(body["max_concurrent"])
         if "complete_after_seconds" in body:
             current.backfill_seconds = float(body["complete_after_seconds"])
+        if "row_delay_seconds" in body:
+            current.backfill_row_delay_seconds = _seconds(body, "row_delay_seconds")
     return JsonResponse(
-        {"max_concurrent": current.max_concurrent_backfills, "complete_after_seconds": current.backfill_seconds}
+        {
+            "max_concurrent": current.max_concurrent_backfills,
+            "complete_after_seconds": current.backfill_seconds,
+            "row_delay_seconds": current.backfill_row_delay_seconds,
+        }
     )
 
 
