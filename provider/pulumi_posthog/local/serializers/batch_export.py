@@ -12,6 +12,7 @@ from pulumi_posthog.local import hogql
 from pulumi_posthog.local.destination_rules import validate_destination
 from pulumi_posthog.local.destinations import catalogue
 from pulumi_posthog.local.errors import ServerError
+from pulumi_posthog.local.hogql import modifiers
 from pulumi_posthog.local.models import BatchExport, BatchExportDestination, Team
 from pulumi_posthog.local.serializers.config_values import encrypted_round_trip, recursive_dict_merge
 from pulumi_posthog.local.serializers.destination import DestinationSerializer, profile
@@ -44,11 +45,42 @@ class HogQLQuery2025Field(serializers.Field):
         raise NotImplementedError
 
 
+class HogQLModifiersField(serializers.JSONField):
+    """PostHog's ``HogQLModifiersField``: validated as ``HogQLQueryModifiers``, stored without null entries."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        try:
+            return modifiers.validate(value)
+        except modifiers.ModifiersError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+def key_columns(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(allow_null=False, allow_blank=False),
+        required=False,
+        allow_null=True,
+        allow_empty=False,
+        **kwargs,
+    )
+
+
+LATEST_ONLY_FIELDS = ("hogql_modifiers", "primary_key", "version_key", "incremental_mode")
+INCREMENTAL_MODES = ("APPEND", "MERGE")
+
+
 class BatchExportSerializer(serializers.ModelSerializer):
     destination = DestinationSerializer()
     latest_runs = serializers.SerializerMethodField()
     interval = serializers.ChoiceField(choices=INTERVALS["latest"])
     hogql_query = serializers.CharField(required=False, allow_null=True)
+    hogql_modifiers = HogQLModifiersField(required=False, allow_null=True)
+    primary_key = key_columns()
+    version_key = key_columns()
+    incremental_mode = serializers.ChoiceField(
+        choices=INCREMENTAL_MODES, default=serializers.CreateOnlyDefault("APPEND")
+    )
     filters = serializers.JSONField(required=False, allow_null=True)
     timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, allow_null=True)
     offset_day = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=6)
@@ -71,6 +103,10 @@ class BatchExportSerializer(serializers.ModelSerializer):
             "end_at",
             "latest_runs",
             "hogql_query",
+            "hogql_modifiers",
+            "primary_key",
+            "version_key",
+            "incremental_mode",
             "schema",
             "filters",
             "timezone",
@@ -92,6 +128,8 @@ class BatchExportSerializer(serializers.ModelSerializer):
                 choices=MODELS["2025"], required=False, allow_null=True, allow_blank=True
             )
             fields["hogql_query"] = HogQLQuery2025Field(required=False, write_only=True)
+            for name in LATEST_ONLY_FIELDS:
+                del fields[name]
         return fields
 
     @property
@@ -231,6 +269,9 @@ class BatchExportSerializer(serializers.ModelSerializer):
         if destination and destination.get("type") == "HTTP" and model != "events":
             raise serializers.ValidationError("HTTP batch exports only support the events model")
         self._only_for(attrs, "filters", "events")
+        # Pre-defined models have these hard-coded; only the hogql model takes them.
+        for name in ("hogql_modifiers", "primary_key", "version_key"):
+            self._only_for(attrs, name, "hogql")
         query = attrs.get("hogql_query")
         if model == "events" and query is not None and self.is_grandfathered():
             try:
@@ -242,14 +283,30 @@ class BatchExportSerializer(serializers.ModelSerializer):
         if model == "hogql":
             self._validate_hogql_query(attrs)
 
+    def _saved(self, attrs: dict[str, Any], name: str) -> Any:
+        return attrs.get(name, getattr(self.instance, name) if self.instance is not None else None)
+
     def _validate_hogql_query(self, attrs: dict[str, Any]) -> None:
-        query = attrs.get("hogql_query", self.instance.hogql_query if self.instance is not None else None)
+        """The query, then its keys: ``MERGE`` needs a ``primary_key``, and keys must be result columns."""
+        query = self._saved(attrs, "hogql_query")
         if query is None:
             raise serializers.ValidationError({"hogql_query": "'hogql_query' is required when 'model' is 'hogql'"})
         try:
-            hogql.parse_and_resolve(query)
+            parsed = hogql.parse_and_resolve(query)
         except hogql.HogQLError as exc:
             raise serializers.ValidationError({"hogql_query": str(exc)}) from None
+        columns = hogql.output_columns(parsed)
+        primary_key = set(self._saved(attrs, "primary_key") or ())
+        if not primary_key and self._saved(attrs, "incremental_mode") == "MERGE":
+            raise serializers.ValidationError(
+                {"primary_key": "'primary_key' is required when 'incremental_mode' is 'MERGE'"}
+            )
+        for name, keys in (("primary_key", primary_key), ("version_key", set(self._saved(attrs, "version_key") or ()))):
+            missing = sorted(keys - columns) if columns is not None else []
+            if missing:
+                raise serializers.ValidationError(
+                    {name: f"'{name}' contains columns that are not present in the query: {','.join(missing)}"}
+                )
 
     # -- persistence -----------------------------------------------------------------------------------------
     def _schema_for(self, query: Any) -> dict[str, Any]:
@@ -293,6 +350,11 @@ class BatchExportSerializer(serializers.ModelSerializer):
         destination_data = validated_data.pop("destination", None)
         query_given = "hogql_query" in validated_data
         query = validated_data.pop("hogql_query", None)
+        source_attrs = {
+            k: validated_data.pop(k) for k in ("hogql_modifiers", "primary_key", "version_key") if k in validated_data
+        }
+        if instance.model == "hogql":
+            validated_data.update(source_attrs)  # other models: validate() let only nulls through, and they are unused
         destination = instance.destination
         if destination_data:
             if profile() == "latest":

@@ -47,6 +47,20 @@ GATED_FIELDS = {
 }
 
 
+# Fields of the newest OrganizationSerializer that the 2025 API did not have.
+NEWEST_FIELDS = (
+    "enforce_verified_domains",
+    "members_can_create_projects",
+    "members_can_see_org_members",
+    "is_ai_training_opted_in",
+    "is_ai_training_locked",
+    "is_ai_training_cta_shown",
+    "is_hipaa",
+    "default_anonymize_ips",
+    "is_pending_deletion",
+)
+
+
 def unique_slug(name: str) -> str:
     """PostHog's ``create_with_slug``: slugify, cut to 48, then up to 10 random 4-letter suffixes."""
     base = slugify(name)[:MAX_SLUG_LENGTH].lower()
@@ -134,15 +148,24 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "metadata",
             "customer_id",
             "enforce_2fa",
+            "enforce_verified_domains",
             "members_can_invite",
+            "members_can_create_projects",
             "members_can_use_personal_api_keys",
+            "members_can_see_org_members",
             "allow_publicly_shared_resources",
             "member_count",
             "is_ai_data_processing_approved",
+            "is_ai_training_opted_in",
+            "is_ai_training_locked",
+            "is_ai_training_cta_shown",
+            "is_hipaa",
             "default_experiment_stats_method",
+            "default_anonymize_ips",
             "default_role_id",
             "is_active",
             "is_not_active_reason",
+            "is_pending_deletion",
         ]
         read_only_fields = [
             "id",
@@ -157,6 +180,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "metadata",
             "customer_id",
             "member_count",
+            "is_ai_training_locked",
+            "is_ai_training_cta_shown",
+            "is_hipaa",
+            "is_pending_deletion",
         ]
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -165,6 +192,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
             # "Legacy field; member-join emails are controlled per user in account notification settings": read
             # only, so a write is silently ignored (DRF drops read-only input).
             fields["is_member_join_email_enabled"] = serializers.BooleanField(read_only=True)
+        else:
+            for name in NEWEST_FIELDS:
+                del fields[name]
         return fields
 
     def _user(self) -> User:
