@@ -129,6 +129,7 @@ class Project(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200, default="Default project")
     created_at = models.DateTimeField(auto_now_add=True)
+    product_description = models.TextField(null=True, blank=True)
 
 
 class Team(models.Model):
@@ -144,6 +145,9 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Feature flags enabled for this team through /_local/ (PostHog evaluates them per team).
     feature_flags = models.JSONField(default=list, blank=True)
+    anonymize_ips = models.BooleanField(default=False)
+    app_urls = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
 
     def has_flag(self, key: str) -> bool:
         return key in (self.feature_flags or [])
