@@ -321,3 +321,16 @@ def test_backfills_complete_after_the_configured_time(posthog_local: LocalServer
             400,
             "Cannot cancel a backfill that is in 'Completed' status",
         )
+
+
+def test_the_concurrency_429_quotes_the_limit(posthog_local: LocalServer, project: int) -> None:
+    """Newest PostHog's message names BATCH_EXPORT_MAX_CONCURRENT_BACKFILLS_PER_TEAM, not how many run."""
+    server = posthog_local
+    path = backfills_path(project, create(server, project)["id"])
+    with backfill_settings(server, max_concurrent=3, complete_after_seconds=60):
+        for i in range(3):
+            assert server.api("POST", path, json=window(i)).status_code == 201
+        server.control("PUT", "backfills", json={"max_concurrent": 1})
+        response = server.api("POST", path, json=window(3))
+        assert response.status_code == 429
+        assert response.json()["detail"].startswith("This team already has 1 batch export backfills running.")

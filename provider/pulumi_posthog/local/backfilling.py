@@ -45,9 +45,11 @@ def settle_backfills() -> None:
 def check_concurrency(team: Team) -> None:
     settle_backfills()
     running = BatchExportBackfill.objects.filter(team=team, status__in=ACTIVE).count()
-    if running >= state.get().max_concurrent_backfills:
+    limit = state.get().max_concurrent_backfills
+    if running >= limit:
+        # Newest PostHog quotes the limit (BATCH_EXPORT_MAX_CONCURRENT_BACKFILLS_PER_TEAM), not the count.
         raise TooManyConcurrentBackfills(
-            f"This team already has {running} batch export backfills running. "
+            f"This team already has {limit} batch export backfills running. "
             "Wait for some to finish or cancel them before creating more."
         )
 

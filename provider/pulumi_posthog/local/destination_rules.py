@@ -137,6 +137,25 @@ class Rules:
             raise Invalid(KIND_ERRORS[self.type])
 
     # -- latest ------------------------------------------------------------------------------------------
+    def build(self, integration: Integration) -> None:
+        """What constructing PostHog's SnowflakeIntegration / DatabricksIntegration / AzureBlobIntegration
+        checks (products/batch_exports/.../exports.py validates these destinations by building them)."""
+        if self.type == "Snowflake":
+            if integration.kind != "snowflake":
+                raise Invalid(f"Integration provided is not a Snowflake integration (got kind='{integration.kind}')")
+            missing = [k for k in ("account", "user", "authentication_type") if k not in (integration.config or {})]
+            if missing:
+                raise Invalid(f"Snowflake integration is not valid: '{missing[0]}' missing")
+        elif self.type == "Databricks":
+            secrets = integration.sensitive_config or {}
+            present = {"server_hostname": "server_hostname" in (integration.config or {})}
+            present.update({k: k in secrets for k in ("client_id", "client_secret")})
+            missing = [k for k, ok in present.items() if not ok]
+            if missing:
+                raise Invalid(f"Databricks integration is not valid: '{missing[0]}' missing")
+        elif self.type == "AzureBlob" and "connection_string" not in (integration.sensitive_config or {}):
+            raise Invalid("Azure Blob integration is missing required field: 'connection_string'")
+
     def latest(self) -> None:
         check_type_unchanged(self.type, self.instance)
         if self.config.get("legacy_parquet_extension") is True and not uses_legacy_parquet_extension(
@@ -146,13 +165,19 @@ class Rules:
         if self.type == "HTTP":
             check_http_url(self.merged)
         if self.type == "Snowflake":
-            self.required_integration("snowflake", self.sticky_integration(), on_create_only=False)
+            integration = self.sticky_integration()
+            if integration is None:
+                raise Invalid(missing_integration(self.type))
+            self.build(integration)
         if self.type in S3_FAMILY:
             self.s3_family()
         if self.type in ("Databricks", "BigQuery", "AzureBlob", "Postgres"):
             kind = catalogue("latest")[self.type].integration_kind or ""
             on_create_only = self.type == "Postgres"
-            self.required_integration(kind, self.attrs.get("integration"), on_create_only)
+            integration = self.attrs.get("integration")
+            self.required_integration(kind, integration, on_create_only)
+            if integration is not None:
+                self.build(integration)
             if self.type == "AzureBlob":
                 check_file_format(self.merged)
         if self.type == "Redshift":

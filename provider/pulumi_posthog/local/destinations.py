@@ -33,19 +33,22 @@ _BASE_LATEST = (*_BASE_2025, "timezone")
 @dataclass(frozen=True)
 class ConfigField:
     """One field of a workflow-inputs dataclass. ``kind`` is its declared type when PostHog can check it
-    (a plain ``str``/``int``/``bool``); ``None`` for ``X | None``, ``Literal`` and nested types (skipped)."""
+    (a plain ``str``/``int``/``bool``); ``None`` for ``X | None``, ``Literal`` and nested types (skipped).
+    ``reads_as`` is the bool/int an ``X | None`` field still reads back as (newest
+    ``coerce_config_to_declared_types`` looks inside unions; the write check does not)."""
 
     name: str
     kind: type | None = None
     required: bool = False
+    reads_as: type | None = None
 
 
 def req(name: str, kind: type | None = str) -> ConfigField:
     return ConfigField(name, kind, required=True)
 
 
-def opt(name: str, kind: type | None = None) -> ConfigField:
-    return ConfigField(name, kind)
+def opt(name: str, kind: type | None = None, reads_as: type | None = None) -> ConfigField:
+    return ConfigField(name, kind, reads_as=reads_as)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ _S3_FAMILY = (
     req("prefix"),
     opt("compression"),
     opt("file_format", str),
-    opt("max_file_size_mb"),
+    opt("max_file_size_mb", reads_as=int),
     opt("legacy_parquet_extension", bool),
 )
 _DATABRICKS = (
@@ -133,7 +136,7 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("table_name", str),
         opt("user"),
         opt("host"),
-        opt("port", int),
+        opt("port", reads_as=int),  # `port: int | None = 5432`: not type-checked on write
         opt("password"),
         opt("has_self_signed_cert", bool),
     ),
@@ -165,13 +168,23 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("prefix", str),
         opt("compression"),
         opt("file_format", str),
-        opt("max_file_size_mb"),
+        opt("max_file_size_mb", reads_as=int),
         opt("legacy_parquet_extension", bool),
     ),
     "Workflows": _WORKFLOWS,
     "HTTP": _HTTP,
     "NoOp": _NOOP,
-    "FileDownload": (),
+    # FileDownloadBatchExportInputs
+    "FileDownload": (
+        opt("data_interval_start"),
+        opt("batch_export_run_id"),
+        opt("file_format", str),
+        opt("max_file_size_mb", reads_as=int),
+        opt("compression"),
+        opt("expires_in_seconds", int),
+        opt("main_activity_timeout_seconds", reads_as=int),
+        opt("stage_activity_timeout_seconds", reads_as=int),
+    ),
 }
 
 # The 2025 code's dataclasses (posthog/batch_exports/service.py): inline credentials, no AwsS3/S3Compatible.

@@ -227,7 +227,7 @@ class BatchExportSerializer(serializers.ModelSerializer):
         day, hour = attrs.pop("offset_day", None), attrs.pop("offset_hour", None)
         if interval == "day":
             if day_given and day is not None:
-                raise serializers.ValidationError("offset_day should not be specified for daily intervals")
+                raise self._offset_error("offset_day", "offset_day should not be specified for daily intervals")
             if hour_given:
                 attrs["interval_offset"] = hour * 3600 if hour is not None else None
             elif not self.partial:
@@ -239,10 +239,15 @@ class BatchExportSerializer(serializers.ModelSerializer):
                 attrs["interval_offset"] = None
         else:
             if day_given and day is not None:
-                raise serializers.ValidationError("offset_day is not applicable for non-daily/weekly intervals")
+                raise self._offset_error("offset_day", "offset_day is not applicable for non-daily/weekly intervals")
             if hour_given and hour is not None:
-                raise serializers.ValidationError("offset_hour is not applicable for non-daily/weekly intervals")
+                raise self._offset_error("offset_hour", "offset_hour is not applicable for non-daily/weekly intervals")
             attrs["interval_offset"] = None
+
+    @staticmethod
+    def _offset_error(name: str, message: str) -> serializers.ValidationError:
+        """Newest PostHog names the offset (``{name: message}``); 2025 raised the bare message."""
+        return serializers.ValidationError({name: message} if profile() == "latest" else message)
 
     def _model(self, attrs: dict[str, Any]) -> str:
         """PostHog's ``_get_model``: the instance's model on update (it cannot change), else the request's."""
