@@ -289,8 +289,4 @@ def short_waits(monkeypatch: pytest.MonkeyPatch) -> Any:
     short = waiting.Backoff(total=2.0, first=0.2, factor=1.5, cap=0.6)
     waits = waiting.Waits(role_propagation=short, dns=short, backfill_rows=short)
     monkeypatch.setattr(waiting, "WAITS", waits)
-    for module in ("propagation", "backfill"):
-        imported = __import__(f"pulumi_posthog.resources.{module}", fromlist=["WAITS"])
-        if hasattr(imported, "WAITS"):
-            monkeypatch.setattr(imported, "WAITS", waits)
     return waits

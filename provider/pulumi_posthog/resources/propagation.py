@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pulumi_posthog.client import PostHogError, ValidationError
+from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.integration_rules import ROLE_ARN_RE, redshift_mode
-from pulumi_posthog.resources.waiting import WAITS, HintedValidationError, retry_while
+from pulumi_posthog.resources.waiting import HintedValidationError, retry_while
 
 T = TypeVar("T")
 
@@ -94,7 +95,7 @@ def create_integration(
             what = f"PostHog cannot resolve host '{host}' yet (a new database's DNS name can take a few minutes)"
         return f"{kind} integration '{name}': {what}; trying again in {delay:.0f} s (attempt {tries})"
 
-    bounds = WAITS.role_propagation if arn is not None else WAITS.dns
+    bounds = waiting.WAITS.role_propagation if arn is not None else waiting.WAITS.dns
     try:
         return retry_while(post, not_yet, bounds, describe)
     except ValidationError as exc:
@@ -146,7 +147,7 @@ def write_export(post: Callable[[], T], destination: Any) -> T:
         )
 
     try:
-        return retry_while(post, not_yet, WAITS.dns, describe)
+        return retry_while(post, not_yet, waiting.WAITS.dns, describe)
     except ValidationError as exc:
         if not not_yet(exc):
             raise
