@@ -62,7 +62,6 @@ OUTPUT_DOCS = {
         "is_member_join_email_enabled": "PostHog's value of this legacy, read-only setting (each user now picks "
         "member-join emails).",
         "is_ai_training_locked": "Whether PostHog locked `is_ai_training_opted_in` (then it cannot be changed).",
-        "is_ai_training_cta_shown": "Whether PostHog shows members the call to enable AI training.",
         "is_hipaa": "Whether the organization is on a HIPAA plan.",
         "is_pending_deletion": "Whether PostHog is deleting the organization.",
     },
