@@ -104,3 +104,17 @@ def test_legacy_s3_is_refused_offline_unless_allowed(stack: Stack, project: int,
     else:  # allowed through check: the newest PostHog answers its server error, and nothing is created
         assert "→ 500" in result.errors[0].summary
         assert stack.server.api("GET", f"/api/projects/{project}/batch_exports/").json()["count"] == 0
+
+
+def test_postgres_port_is_left_to_posthog_as_newest_posthog_does(stack: Stack, project: int) -> None:
+    """``PostgresBatchExportInputs.port: int | None``: PostHog does not type-check it, so check does not either."""
+    destination = {"type": "Postgres", "config": {"database": "d", "port": "5433x"}, "integration_id": 7}
+    plan = stack.preview([export(project, destination=destination)])
+    assert plan.ok, [e.message for e in plan.errors]
+    redshift = {
+        "type": "Redshift",
+        "config": {"database": "d", "host": "h.example.com", "port": "x"},
+        "integration_id": 7,
+    }
+    plan = stack.preview([export(project, destination=redshift)])
+    assert not plan.ok and "expected 'int'" in plan.errors[0].reason  # Redshift's `port: int` is checked
