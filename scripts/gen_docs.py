@@ -59,6 +59,11 @@ OUTPUT_DOCS = {
         "member_count": "How many members it has.",
         "projects": "Its projects: `[{id, name, organization_id}]` (`projects[0]['id']` is a `project_id`).",
         "teams": "Its environments: `[{id, project_id, name, api_token}]` (`api_token` is the project API key).",
+        "is_member_join_email_enabled": "PostHog's value of this legacy, read-only setting (each user now picks "
+        "member-join emails).",
+        "is_ai_training_locked": "Whether PostHog locked `is_ai_training_opted_in` (then it cannot be changed).",
+        "is_hipaa": "Whether the organization is on a HIPAA plan.",
+        "is_pending_deletion": "Whether PostHog is deleting the organization.",
     },
     "BatchExport": {
         "team_id": "The environment (team) the export belongs to.",
@@ -229,7 +234,10 @@ def render_destinations(_: str | None) -> str:
         else:
             kind = "Integration: none (credentials in `config`)."
         if t.legacy:
-            kind += " Legacy: only older (2025-era) PostHog accepts this type."
+            kind += (
+                " Legacy: the newest PostHog removed it (a write is a server error), so `check` refuses it unless"
+                " the export sets `allow_legacy_s3=True` (for a self-hosted PostHog that still has it)."
+            )
         rows = []
         for key, declared in t.fields.items():  # BASE_FIELDS (include/exclude_events) are described once, above
             default = t.server_defaults.get(key)

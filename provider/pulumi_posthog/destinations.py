@@ -31,6 +31,8 @@ class DestinationType:
     server_defaults: dict[str, Any] = field(default_factory=dict)
     """What PostHog uses for an optional config key left unset (notes/posthog-api.md §3.6)."""
     legacy: bool = False
+    unchecked: frozenset[str] = frozenset()
+    """Keys PostHog does not type-check on write (declared ``X | None``); they still read back typed."""
 
     def all_fields(self) -> dict[str, type]:
         return {**BASE_FIELDS, **self.fields}
@@ -125,6 +127,7 @@ TYPES: dict[str, DestinationType] = {
             integration_kind="postgresql",
             integration_required=True,
             server_defaults={"schema": "public", "table_name": "events", "port": 5432, "has_self_signed_cert": False},
+            unchecked=frozenset({"port"}),  # PostgresBatchExportInputs.port: int | None
         ),
         DestinationType(
             "Redshift",

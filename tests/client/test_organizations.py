@@ -22,11 +22,11 @@ def test_organization_lifecycle(any_profile: LocalServer, make_client: MakeClien
     client = make_client(any_profile)
     name = unique("client-org")
 
-    created = client.create_organization({"name": name, "is_member_join_email_enabled": False})
+    created = client.create_organization({"name": name, "enforce_2fa": True})
     org_id = created["id"]
     assert created["name"] == name
     assert created["membership_level"] == 15
-    assert created["is_member_join_email_enabled"] is False
+    assert created["enforce_2fa"] is True
 
     assert client.get_organization(org_id)["name"] == name
     assert client.get_organization("@current")["id"] == org_id, "creating switches @current to the new org"

@@ -32,6 +32,8 @@ def test_quickstart_adopts_the_current_org_and_creates_an_http_export_and_a_back
     assert out["organization_id"] == org["id"] == server.organization  # adopted, not created
     assert out["organization_name"] == org["name"] == "posthog-local"  # the name is kept
     assert org["enforce_2fa"] is True
+    # read only in the newest PostHog: the provider neither sends nor diffs it, so PostHog's default stays
+    assert org["is_member_join_email_enabled"] is True
     assert len(server.api("GET", "/api/organizations/").json()["results"]) == 1
 
     exports = server.api("GET", f"/api/projects/{server.project}/batch_exports/").json()["results"]

@@ -38,6 +38,23 @@ def create(server: LocalServer, project: int, key: str | None = None, **fields: 
     return response.json()
 
 
+def grandfather(server: LocalServer, project: int) -> None:
+    """Make ``project`` a team newest PostHog still lets write an events ``hogql_query``: give it an export with
+    a ``schema``, as older PostHog stored one (a no-op in the 2025 profile, which accepts them anyway)."""
+    if server.profile != "latest":
+        return
+    export = create(server, project, name="legacy query export")
+    query = {"hogql_query": "SELECT event FROM events"}
+    server.control("PUT", f"batch-exports/{export['id']}/legacy-query", json=query)
+
+
+def grandfathered_project(server: LocalServer) -> int:
+    """A new project that may write events ``hogql_query`` (see ``grandfather``)."""
+    project = server.new_project()
+    grandfather(server, project)
+    return project
+
+
 def error(response: requests.Response, status: int, detail: str, attr: str | None = None, **extra: str) -> None:
     """Assert PostHog's error envelope exactly (type/code only when given)."""
     assert response.status_code == status, response.text
@@ -48,15 +65,34 @@ def error(response: requests.Response, status: int, detail: str, attr: str | Non
         assert payload[name] == value, payload
 
 
-def add_integration(server: LocalServer, team: int, kind: str, config: dict[str, Any] | None = None) -> int:
+# What a row of each kind holds when PostHog built it (newest PostHog builds Snowflake, Databricks and Azure Blob
+# integrations again when an export uses them, and refuses a row without these keys).
+COMPLETE_ROWS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "snowflake": ({"name": "sf", "account": "acc", "user": "u", "authentication_type": "password"}, {"password": "p"}),
+    "databricks": ({"server_hostname": "dbc.cloud.databricks.com"}, {"client_id": "c", "client_secret": "s"}),
+    "azure-blob": ({}, {"connection_string": "DefaultEndpointsProtocol=https;AccountName=acc;AccountKey=k"}),
+}
+
+
+def add_integration(
+    server: LocalServer,
+    team: int,
+    kind: str,
+    config: dict[str, Any] | None = None,
+    sensitive: dict[str, Any] | None = None,
+) -> int:
     """Insert an Integration row into the server's database (the integrations API is tested elsewhere; this
-    keeps the batch-export tests independent of its per-kind credential checks)."""
+    keeps the batch-export tests independent of its per-kind credential checks). Unless told otherwise, the row
+    holds what PostHog would have built for its kind."""
+    complete_config, complete_sensitive = COMPLETE_ROWS.get(kind, ({}, {"secret": "x"}))
+    config = complete_config if config is None else config
+    sensitive = complete_sensitive if sensitive is None else sensitive
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     with sqlite3.connect(server.db, timeout=30) as connection:
         cursor = connection.execute(
             "INSERT INTO posthog_integration (kind, integration_id, config, sensitive_config, errors, created_at, "
             "team_id, created_by_id) VALUES (?, ?, ?, ?, '', ?, ?, NULL)",
-            (kind, f"{kind}-{now}", json.dumps(config or {}), json.dumps({"secret": "x"}), now, team),
+            (kind, f"{kind}-{now}", json.dumps(config), json.dumps(sensitive), now, team),
         )
         return int(cursor.lastrowid or 0)
 

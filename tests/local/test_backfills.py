@@ -36,6 +36,13 @@ BACKFILL_FIELDS = {
 HOUR = {"start_at": "2024-01-01T00:00:00Z", "end_at": "2024-01-01T05:00:00Z"}
 
 
+def window(i: int) -> dict[str, str]:
+    """The i-th distinct five-hour window (PostHog refuses a backfill identical to one still running)."""
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=i)
+    end = start + dt.timedelta(hours=5)
+    return {"start_at": start.isoformat().replace("+00:00", "Z"), "end_at": end.isoformat().replace("+00:00", "Z")}
+
+
 def backfills_path(project: int, export_id: str) -> str:
     return export_path(project, export_id) + "backfills/"
 
@@ -60,11 +67,54 @@ def test_create_returns_201_uuid_and_the_row_reads_back(posthog_local: LocalServ
     assert fetched["finished_at"] is None
 
 
-def test_identical_backfills_are_not_deduplicated(posthog_local: LocalServer, project: int) -> None:
+def test_an_identical_backfill_fails_while_the_first_runs(any_profile: LocalServer) -> None:
+    """Newest PostHog: the workflow id is ``{export}-Backfill-{start}-{end}``, and Temporal refuses a second one
+    while the first runs (WorkflowAlreadyStartedError, a 500). Once it stopped, the same POST starts another."""
+    server = any_profile
+    project = server.new_project()
+    export = create(server, project)
+    path = backfills_path(project, export["id"])
+    first = server.api("POST", path, json=HOUR)
+    assert first.status_code in (200, 201), first.text
+    second = server.api("POST", path, json=HOUR)
+    if server.profile == "2025":  # kept as the 2025 profile always answered: the same workflow id again
+        assert second.json() == first.json()
+        return
+    assert second.status_code == 500 and second.json()["type"] == "server_error", second.text
+    assert server.api("POST", path, json=window(1)).status_code == 201  # other bounds, another workflow
+    assert len(server.api("GET", path).json()["results"]) == 2
+    first_id = first.json()["backfill_id"]
+    assert server.api("POST", path + first_id + "/cancel/").json() == {"cancelled": True}
+    again = server.api("POST", path, json=HOUR)
+    assert again.status_code == 201 and again.json()["backfill_id"] != first_id
+
+
+def test_the_row_appears_after_the_configured_delay(posthog_local: LocalServer, project: int) -> None:
+    """``row_delay_seconds``: the 201 (with a pre-generated uuid4) comes at once, the row later, as newest PostHog's
+    workflow writes it; an identical POST meanwhile still fails, and the row keeps the answered id."""
     server = posthog_local
     export = create(server, project)
-    ids = {server.api("POST", backfills_path(project, export["id"]), json=HOUR).json()["backfill_id"] for _ in range(2)}
-    assert len(ids) == 2
+    path = backfills_path(project, export["id"])
+    with backfill_settings(server, row_delay_seconds=0.5, complete_after_seconds=60):
+        assert server.control("GET", "backfills")["row_delay_seconds"] == 0.5
+        started = time.monotonic()
+        response = server.api("POST", path, json=HOUR)
+        assert response.status_code == 201 and time.monotonic() - started < 0.5
+        backfill_id = response.json()["backfill_id"]
+        assert uuid.UUID(backfill_id).version == 4
+        assert server.api("GET", path).json()["results"] == []
+        error(server.api("GET", path + backfill_id + "/"), 404, "Not found.")
+        duplicate = server.api("POST", path, json=HOUR)
+        assert duplicate.status_code == 500, duplicate.text
+        time.sleep(0.6)
+        listed = server.api("GET", path).json()["results"]
+        assert [(b["id"], b["status"]) for b in listed] == [(backfill_id, "Running")]
+        assert server.api("GET", path + backfill_id + "/").json()["start_at"] == HOUR["start_at"]
+
+
+def test_bad_backfill_settings_are_refused(posthog_local: LocalServer) -> None:
+    response = posthog_local.api("PUT", "/_local/backfills", json={"row_delay_seconds": -1})
+    assert response.status_code == 400 and response.json()["attr"] == "row_delay_seconds"
 
 
 def test_daily_exports_take_dates_at_offset_hour_in_export_timezone(posthog_local: LocalServer, project: int) -> None:
@@ -167,8 +217,8 @@ def test_concurrency_cap_is_a_429(posthog_local: LocalServer, project: int) -> N
     path = backfills_path(project, create(server, project)["id"])
     with backfill_settings(server, max_concurrent=2, complete_after_seconds=60):
         first = server.api("POST", path, json=HOUR).json()["backfill_id"]
-        assert server.api("POST", path, json=HOUR).status_code == 201
-        response = server.api("POST", path, json=HOUR)
+        assert server.api("POST", path, json=window(1)).status_code == 201
+        response = server.api("POST", path, json=window(2))
         error(
             response,
             429,
@@ -185,7 +235,7 @@ def test_concurrency_cap_is_a_429(posthog_local: LocalServer, project: int) -> N
             == 201
         )
         assert server.api("POST", path + first + "/cancel/").json() == {"cancelled": True}
-        assert server.api("POST", path, json=HOUR).status_code == 201
+        assert server.api("POST", path, json=window(2)).status_code == 201
 
 
 def test_2025_has_no_cap_and_returns_workflow_ids(posthog_local_2025: LocalServer) -> None:
@@ -215,7 +265,7 @@ def test_list_is_cursor_paginated_by_50(posthog_local: LocalServer, project: int
     server = posthog_local
     path = backfills_path(project, create(server, project)["id"])
     with backfill_settings(server, max_concurrent=100):
-        ids = [server.api("POST", path, json=HOUR).json()["backfill_id"] for _ in range(51)]
+        ids = [server.api("POST", path, json=window(i)).json()["backfill_id"] for i in range(51)]
     page = server.api("GET", path).json()
     assert set(page) == {"next", "previous", "results"}
     assert len(page["results"]) == 50 and page["previous"] is None
@@ -259,7 +309,7 @@ def test_backfills_complete_after_the_configured_time(posthog_local: LocalServer
     path = backfills_path(project, create(server, project)["id"])
     with backfill_settings(server, complete_after_seconds=0.3):
         finishing = server.api("POST", path, json=HOUR).json()["backfill_id"]
-        pinned = server.api("POST", path, json=HOUR).json()["backfill_id"]
+        pinned = server.api("POST", path, json=window(1)).json()["backfill_id"]
         server.control("PATCH", f"backfills/{pinned}", json={"status": "Running"})
         time.sleep(0.6)
         done = server.api("GET", path + finishing).json()
@@ -271,3 +321,16 @@ def test_backfills_complete_after_the_configured_time(posthog_local: LocalServer
             400,
             "Cannot cancel a backfill that is in 'Completed' status",
         )
+
+
+def test_the_concurrency_429_quotes_the_limit(posthog_local: LocalServer, project: int) -> None:
+    """Newest PostHog's message names BATCH_EXPORT_MAX_CONCURRENT_BACKFILLS_PER_TEAM, not how many run."""
+    server = posthog_local
+    path = backfills_path(project, create(server, project)["id"])
+    with backfill_settings(server, max_concurrent=3, complete_after_seconds=60):
+        for i in range(3):
+            assert server.api("POST", path, json=window(i)).status_code == 201
+        server.control("PUT", "backfills", json={"max_concurrent": 1})
+        response = server.api("POST", path, json=window(3))
+        assert response.status_code == 429
+        assert response.json()["detail"].startswith("This team already has 1 batch export backfills running.")

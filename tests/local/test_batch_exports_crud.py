@@ -40,8 +40,17 @@ FIELDS = {
 def test_create_returns_201_with_posthog_defaults(any_profile: LocalServer) -> None:
     server = any_profile
     created = create(server, server.project)
-    expected = FIELDS | ({"hogql_query"} if server.profile == "latest" else set())
+    newest = {"hogql_query", "hogql_modifiers", "primary_key", "version_key", "incremental_mode"}
+    expected = FIELDS | (newest if server.profile == "latest" else set())
     assert set(created) == expected
+    if server.profile == "latest":
+        assert {k: created[k] for k in newest} == {
+            "hogql_query": None,
+            "hogql_modifiers": None,
+            "primary_key": None,
+            "version_key": None,
+            "incremental_mode": "APPEND",
+        }
     uuid.UUID(created["id"])
     assert created["team_id"] == server.project
     assert created["model"] == "events"

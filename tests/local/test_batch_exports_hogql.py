@@ -1,11 +1,12 @@
-"""``hogql_query`` on events exports: PostHog's validation messages and the derived ``schema``."""
+"""``hogql_query`` on events exports: refused unless the team is grandfathered (latest), PostHog's validation
+messages and the derived ``schema``."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import LocalServer
-from tests.local.bx_helpers import body, create, error, export_path, exports_path
+from tests.local.bx_helpers import body, create, error, export_path, exports_path, grandfathered_project
 
 INVALID = [
     ("SELECT", "Failed to parse query"),
@@ -49,15 +50,70 @@ FROM events
 """
 
 
+@pytest.fixture(scope="module")
+def legacy_latest(posthog_local: LocalServer) -> int:
+    """One grandfathered project of the shared latest server for this module's query checks."""
+    return grandfathered_project(posthog_local)
+
+
+EVENTS_ONLY = "'hogql_query' is only supported for 'hogql' not '{}' model"
+
+
+@pytest.mark.parametrize("model", ["events", "persons", "sessions"])
+def test_latest_refuses_hogql_query_outside_hogql_model(posthog_local: LocalServer, model: str) -> None:
+    """Newest PostHog: a team without an export that has a ``schema`` may not send hogql_query on events."""
+    server = posthog_local
+    project = server.new_project()
+    server.set_flags(project, **{"sessions-batch-exports": True})
+    query = "SELECT event FROM events"
+    response = server.api("POST", exports_path(project), json=body(model=model, hogql_query=query))
+    error(response, 400, EVENTS_ONLY.format(model), "hogql_query", type="validation_error", code="invalid_input")
+    assert server.api("GET", exports_path(project)).json()["count"] == 0
+    assert server.api("POST", exports_path(project), json=body(model=model, hogql_query=None)).status_code == 201
+
+
+def test_latest_refuses_hogql_query_on_patch(posthog_local: LocalServer) -> None:
+    server = posthog_local
+    project = server.new_project()
+    created = create(server, project)
+    response = server.api(
+        "PATCH", export_path(project, created["id"]), json={"hogql_query": "SELECT event FROM events"}
+    )
+    error(response, 400, EVENTS_ONLY.format("events"), "hogql_query")
+
+
+def test_latest_grandfathered_team_keeps_events_queries(posthog_local: LocalServer) -> None:
+    """An export with a ``schema`` (deleted ones count, as PostHog filters all exports) grandfathers the team."""
+    server = posthog_local
+    project = server.new_project()
+    legacy = create(server, project, name="legacy")
+    response = server.control(
+        "PUT", f"batch-exports/{legacy['id']}/legacy-query", json={"hogql_query": "SELECT event FROM events"}
+    )
+    assert response["schema"]["hogql_query"] == "SELECT event FROM events"
+    assert server.api("DELETE", export_path(project, legacy["id"])).status_code == 204
+    created = create(server, project, hogql_query="SELECT uuid FROM events")
+    assert created["schema"]["fields"] == [{"expression": "events.uuid", "alias": "uuid"}]
+    other = server.new_project()
+    response = server.api("POST", exports_path(other), json=body(hogql_query="SELECT uuid FROM events"))
+    error(response, 400, EVENTS_ONLY.format("events"), "hogql_query")
+
+
+def test_2025_accepts_events_queries_on_any_team(posthog_local_2025: LocalServer) -> None:
+    server = posthog_local_2025
+    created = create(server, server.new_project(), hogql_query="SELECT event FROM events")
+    assert created["schema"]["hogql_query"] == "SELECT event FROM events"
+
+
 @pytest.mark.parametrize(("query", "detail"), INVALID)
-def test_invalid_queries_latest(posthog_local: LocalServer, query: str, detail: str) -> None:
-    response = posthog_local.api("POST", exports_path(posthog_local.project), json=body(hogql_query=query))
+def test_invalid_queries_latest(legacy_latest: int, posthog_local: LocalServer, query: str, detail: str) -> None:
+    response = posthog_local.api("POST", exports_path(legacy_latest), json=body(hogql_query=query))
     error(response, 400, detail, None, type="validation_error")
 
 
 @pytest.mark.parametrize(("query", "detail"), LATEST_ONLY)
-def test_subqueries_and_ctes_latest(posthog_local: LocalServer, query: str, detail: str) -> None:
-    response = posthog_local.api("POST", exports_path(posthog_local.project), json=body(hogql_query=query))
+def test_subqueries_and_ctes_latest(legacy_latest: int, posthog_local: LocalServer, query: str, detail: str) -> None:
+    response = posthog_local.api("POST", exports_path(legacy_latest), json=body(hogql_query=query))
     error(response, 400, detail, None)
 
 
@@ -81,7 +137,7 @@ def test_2025_subquery_messages(posthog_local_2025: LocalServer) -> None:
 
 
 def test_schema_is_derived_from_the_query(any_profile: LocalServer) -> None:
-    created = create(any_profile, any_profile.project, hogql_query=SCHEMA_QUERY)
+    created = create(any_profile, grandfathered_project(any_profile), hogql_query=SCHEMA_QUERY)
     json_value = (
         "replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(events.properties, %({})s), ''), 'null'), '^\"|\"$', '')"
     )
@@ -101,8 +157,9 @@ def test_schema_is_derived_from_the_query(any_profile: LocalServer) -> None:
 
 def test_patch_hogql_query_recomputes_schema(any_profile: LocalServer) -> None:
     server = any_profile
-    created = create(server, server.project)
-    path = export_path(server.project, created["id"])
+    project = grandfathered_project(server)
+    created = create(server, project)
+    path = export_path(project, created["id"])
     query = "select toString(uuid) as uuid, 'test' as test, toInt(1+1) as n from events"
     response = server.api("PATCH", path, json={"hogql_query": query})
     assert response.status_code == 200, response.text
@@ -122,8 +179,9 @@ def test_patch_hogql_query_recomputes_schema(any_profile: LocalServer) -> None:
 def test_hogql_query_echo_by_profile(any_profile: LocalServer) -> None:
     server = any_profile
     query = "SELECT event FROM events"
-    created = create(server, server.project, hogql_query=query)
-    fetched = server.api("GET", export_path(server.project, created["id"])).json()
+    project = grandfathered_project(server)
+    created = create(server, project, hogql_query=query)
+    fetched = server.api("GET", export_path(project, created["id"])).json()
     if server.profile == "latest":
         assert created["hogql_query"] == fetched["hogql_query"] == query
     else:
@@ -133,8 +191,9 @@ def test_hogql_query_echo_by_profile(any_profile: LocalServer) -> None:
 
 def test_patch_hogql_query_null(any_profile: LocalServer) -> None:
     server = any_profile
-    created = create(server, server.project, hogql_query="SELECT event FROM events")
-    response = server.api("PATCH", export_path(server.project, created["id"]), json={"hogql_query": None})
+    project = grandfathered_project(server)
+    created = create(server, project, hogql_query="SELECT event FROM events")
+    response = server.api("PATCH", export_path(project, created["id"]), json={"hogql_query": None})
     if server.profile == "latest":
         assert response.status_code == 200
         assert (response.json()["schema"], response.json()["hogql_query"]) == (None, None)

@@ -191,13 +191,16 @@ def test_hogql_model_needs_flag_and_query(posthog_local: LocalServer) -> None:
     query = "SELECT event FROM events WHERE timestamp >= {data_interval_start}"
     response = server.api("POST", exports_path(project), json=body(model="hogql", hogql_query=query))
     error(response, 403, "HogQL batch exports are not enabled for this team.")
+    # The flag is checked with the model field, before the other fields' errors.
+    response = server.api("POST", exports_path(project), json={"model": "hogql", "filters": [{"type": "event"}]})
+    error(response, 403, "HogQL batch exports are not enabled for this team.")
     server.set_flags(project, **{"hogql-batch-exports": True})
     response = server.api("POST", exports_path(project), json=body(model="hogql"))
     error(response, 400, "'hogql_query' is required when 'model' is 'hogql'", "hogql_query")
     response = server.api(
         "POST", exports_path(project), json=body(model="hogql", hogql_query=query, filters=[{"type": "event"}])
     )
-    error(response, 400, "'filters' are not supported when 'model' is 'hogql'", "filters")
+    error(response, 400, "'filters' is only supported for 'events' not 'hogql' model", "filters")
     created = create(server, project, model="hogql", hogql_query=query)
     assert (created["model"], created["hogql_query"], created["schema"]) == ("hogql", query, None)
 

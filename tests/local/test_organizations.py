@@ -65,14 +65,57 @@ class TestCreate:
             members_can_invite=False,
             is_ai_data_processing_approved=True,
             default_experiment_stats_method="frequentist",
-            is_member_join_email_enabled=False,
         )
         fetched = posthog_local.api("GET", f"/api/organizations/{body['id']}/").json()
         assert fetched["enforce_2fa"] is True
         assert fetched["members_can_invite"] is False
         assert fetched["is_ai_data_processing_approved"] is True
         assert fetched["default_experiment_stats_method"] == "frequentist"
-        assert fetched["is_member_join_email_enabled"] is False
+
+    def test_newest_fields_defaults_writes_and_read_only_ones(self, any_profile: LocalServer) -> None:
+        server = any_profile
+        writable = {
+            "members_can_create_projects": True,
+            "is_ai_training_opted_in": True,
+            "default_anonymize_ips": True,
+            "members_can_see_org_members": False,
+            "enforce_verified_domains": True,
+        }
+        read_only = ("is_ai_training_locked", "is_ai_training_cta_shown", "is_hipaa", "is_pending_deletion")
+        body = create_org(server, "Newest")
+        if server.profile == "2025":
+            assert not (set(writable) | set(read_only)) & set(body)
+            return
+        assert {k: body[k] for k in writable} == {
+            "members_can_create_projects": False,
+            "is_ai_training_opted_in": False,
+            "default_anonymize_ips": False,
+            "members_can_see_org_members": True,
+            "enforce_verified_domains": False,
+        }
+        assert {k: body[k] for k in read_only} == dict.fromkeys(read_only, False)
+        path = f"/api/organizations/{body['id']}/"
+        patched = server.api("PATCH", path, json={**writable, **dict.fromkeys(read_only, True)})
+        assert patched.status_code == 200, patched.text
+        fetched = server.api("GET", path).json()
+        assert {k: fetched[k] for k in writable} == writable
+        assert {k: fetched[k] for k in read_only} == dict.fromkeys(read_only, False)  # ignored
+        response = server.api("PATCH", path, json={"default_anonymize_ips": "sometimes"})
+        assert (response.status_code, response.json()["attr"]) == (400, "default_anonymize_ips")
+
+    def test_member_join_email_is_read_only_in_latest(self, any_profile: LocalServer) -> None:
+        """Newest PostHog: a legacy, read-only field (writes are ignored without an error); 2025: writable."""
+        server = any_profile
+        body = create_org(server, "Join email", is_member_join_email_enabled=False)
+        path = f"/api/organizations/{body['id']}/"
+        patched = server.api("PATCH", path, json={"is_member_join_email_enabled": False, "name": "Join email 2"})
+        assert patched.status_code == 200, patched.text
+        fetched = server.api("GET", path).json()
+        assert fetched["name"] == "Join email 2"
+        expected = server.profile == "latest"  # the default stays in latest; 2025 stores the write
+        assert body["is_member_join_email_enabled"] is expected
+        assert patched.json()["is_member_join_email_enabled"] is expected
+        assert fetched["is_member_join_email_enabled"] is expected
 
     def test_slug_collision_gets_a_suffix_and_rename_keeps_slug(self, posthog_local: LocalServer) -> None:
         name = f"Collide {uuid.uuid4().hex[:6]}"

@@ -276,3 +276,17 @@ def fault_stack(fault_server: LocalServer, make_stack: Callable[..., Stack], fas
     yield make_stack(fault_server)
     fault_server.clear_faults()
     fault_server.control("PUT", "rate-limits", json={"enabled": False})
+
+
+# ----- waits (test_propagation*) -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def short_waits(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The provider's waits for IAM, DNS and backfill rows, bounded to about two seconds each."""
+    from pulumi_posthog.resources import waiting
+
+    short = waiting.Backoff(total=2.0, first=0.2, factor=1.5, cap=0.6)
+    waits = waiting.Waits(role_propagation=short, dns=short, backfill_rows=short)
+    monkeypatch.setattr(waiting, "WAITS", waits)
+    return waits

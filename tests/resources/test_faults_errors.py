@@ -71,12 +71,6 @@ SERVER_ONLY_400 = [  # inputs check cannot judge offline (they need PostHog's da
         ["not an AWS S3 integration", "aws-redshift"],
     ),
     (
-        "legacy-s3-on-newest",
-        lambda lake: {"type": "S3", "config": {**S3, "aws_access_key_id": "AKIA1", "aws_secret_access_key": "k1"}},
-        "destination",
-        ["'S3' destination type is deprecated", "AwsS3"],
-    ),
-    (
         "redshift-role-without-host",
         lambda lake: {"type": "Redshift", "config": {"database": "d"}, "integration_id": lake},
         "destination",

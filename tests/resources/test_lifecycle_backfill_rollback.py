@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import LocalServer
+from tests.local.bx_helpers import backfill_settings
 from tests.resources.cases import US_URL, token
 from tests.resources.conftest import Register, Stack, backfill, batch_export, rollback
 from tests.resources.lifecycle import id_of
@@ -108,6 +109,27 @@ def test_backfill_read_before_posthog_wrote_its_row_keeps_it(stack: Stack, proje
     assert stack.id("backfill") == backfill_id
     assert stack.preview(program).ops() == {"export": "same", "backfill": "same"}
     stack.destroy().expect_ok()
+
+
+@pytest.mark.usefixtures("short_waits")
+def test_an_ambiguous_backfill_post_waits_for_its_row_and_creates_one(stack: Stack, project: int) -> None:
+    """Newest PostHog answers the POST at once and writes the row later. When the answer is lost (the connection
+    dropped after PostHog accepted it), the list is empty at first: the provider looks again before it concludes
+    nothing was created, so it adopts the one backfill instead of POSTing a second (which PostHog would refuse with
+    a 500 while the first runs)."""
+    server = stack.server
+    program = backfill_program(project, token("phc"), start_at=hours_ago(20), end_at=hours_ago(10))
+    with backfill_settings(server, row_delay_seconds=0.8, complete_after_seconds=60):
+        server.control(
+            "POST", "faults", json={"drop": True, "when": "after", "method": "POST", "path": "/backfills/?$"}
+        )
+        try:
+            stack.up(program).expect_ok()
+        finally:
+            server.clear_faults()
+    assert stack.calls_to("/backfills/")["POST"] == 1
+    rows = server.api("GET", f"/api/projects/{project}/batch_exports/{stack.id('export')}/backfills/").json()["results"]
+    assert [r["id"] for r in rows] == [stack.id("backfill")]
 
 
 @pytest.fixture

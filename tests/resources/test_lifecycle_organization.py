@@ -19,11 +19,13 @@ from tests.resources.lifecycle import Calls, Change, Parts, Scenario, items
 SETTINGS: dict[str, Any] = {
     "enforce_2fa": True,
     "members_can_invite": False,
-    "is_member_join_email_enabled": False,
+    "members_can_create_projects": True,
     "members_can_use_personal_api_keys": False,
     "allow_publicly_shared_resources": True,
     "is_ai_data_processing_approved": True,
+    "is_ai_training_opted_in": True,
     "default_experiment_stats_method": "frequentist",
+    "default_anonymize_ips": True,
     "default_role_id": "0192aa11-role-member",
 }
 
@@ -143,3 +145,26 @@ def test_adopt_by_uuid_with_nothing_to_change(posthog_local: LocalServer, make_s
     assert stack.calls == {"GET": 1}
     assert stack.id("org") == existing["id"]
     assert stack.preview([organization("org", adopt_id=existing["id"], name="As is")]).ops() == {"org": "same"}
+
+
+def test_member_join_email_is_an_output_a_set_value_warns_and_never_diffs(
+    own_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Newest PostHog ignores writes to is_member_join_email_enabled: the provider sends nothing for it, warns, and
+    keeps PostHog's value as the output of the same name, so a configured value never shows as a change."""
+    server, key = own_stack.server, own_stack.api_key
+    name = f"Join {secrets.token_hex(3)}"
+    goal = organization("org", name=name, enforce_2fa=True, is_member_join_email_enabled=False)
+    own_stack.up([goal]).expect_ok()
+    assert "is_member_join_email_enabled is ignored" in capsys.readouterr().err
+    live = server.api("GET", org_path(own_stack.id("org")), key=key).json()
+    assert live["is_member_join_email_enabled"] is True and live["enforce_2fa"] is True
+    assert own_stack.outputs("org")["is_member_join_email_enabled"] is True  # PostHog's value
+    assert {"is_ai_training_locked", "is_hipaa", "is_pending_deletion"} <= set(own_stack.outputs("org"))
+    assert own_stack.preview([goal]).ops() == {"org": "same"}
+    assert own_stack.refresh().expect_ok().ops() == {"org": "same"}
+    assert own_stack.up([goal]).ops() == {"org": "same"} and own_stack.calls == {}
+    flipped = organization("org", name=name, enforce_2fa=True, is_member_join_email_enabled=True)
+    assert own_stack.preview([flipped]).ops() == {"org": "same"}
+    own_stack.up([organization("org", name=name, enforce_2fa=True, deletion_protection=False)]).expect_ok()
+    own_stack.destroy().expect_ok()

@@ -254,6 +254,23 @@ class PostHogClient:
         """``GET /api/projects/{id}/``: the project, including its ``organization``."""
         return self._object("GET", f"/api/projects/{_seg(project_id)}/")
 
+    def list_organization_projects(self, organization_id: str) -> list[JSON]:
+        """``GET /api/organizations/{id}/projects/``, all pages (PostHog's short project body)."""
+        return self.list_all(f"/api/organizations/{_seg(organization_id)}/projects/")
+
+    def create_organization_project(self, organization_id: str, body: Mapping[str, Any]) -> JSON:
+        """``POST /api/organizations/{id}/projects/`` (201, the full project body; ``@current`` moves to it)."""
+        return self._object("POST", f"/api/organizations/{_seg(organization_id)}/projects/", json=dict(body))
+
+    # -- who the key is --------------------------------------------------------------------------------------
+    def get_current_personal_api_key(self) -> JSON:
+        """``GET /api/personal_api_keys/@current/``: the key's scopes and scoped objects (never its value)."""
+        return self._object("GET", "/api/personal_api_keys/@current/")
+
+    def get_current_user(self) -> JSON:
+        """``GET /api/users/@me/``: the key's user, its current organization and team (scope ``user:read``)."""
+        return self._object("GET", "/api/users/@me/")
+
     # -- batch exports (project routes: every write goes here) -----------------------------------------------
     @staticmethod
     def _exports(project_id: int | str, export_id: str | None = None, action: str | None = None) -> str:

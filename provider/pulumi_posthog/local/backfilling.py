@@ -1,8 +1,10 @@
-"""Backfill rules: date inputs per interval, the concurrency cap, workflow ids, and simulated completion."""
+"""Backfill rules: date inputs per interval, the concurrency cap, workflow ids, delayed rows, and completion."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
 from typing import Any
 
 from django.db.models import F
@@ -20,9 +22,19 @@ DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 Invalid = serializers.ValidationError
 
 
+def write_due_rows() -> None:
+    """Write the rows of accepted backfills whose /_local/ row delay has passed, as PostHog's workflow does
+    (``aget_or_create_batch_export_backfill`` with the pre-generated id). Exports deleted meanwhile get none."""
+    for spec in state.take_due_backfills(time.time()):
+        export = BatchExport.objects.filter(id=spec["batch_export_id"], deleted=False).first()
+        if export is not None:
+            start_backfill(export.team, export, spec["start_at"], spec["end_at"], backfill_id=spec["id"])
+
+
 def settle_backfills() -> None:
     """A simulated backfill reads as Completed ``backfill_seconds`` after it started, unless /_local/ set its
     status (any save moves ``last_updated_at`` off ``created_at``, which pins it)."""
+    write_due_rows()
     now = timezone.now()
     cutoff = now - dt.timedelta(seconds=state.get().backfill_seconds)
     BatchExportBackfill.objects.filter(
@@ -33,9 +45,11 @@ def settle_backfills() -> None:
 def check_concurrency(team: Team) -> None:
     settle_backfills()
     running = BatchExportBackfill.objects.filter(team=team, status__in=ACTIVE).count()
-    if running >= state.get().max_concurrent_backfills:
+    limit = state.get().max_concurrent_backfills
+    if running >= limit:
+        # Newest PostHog quotes the limit (BATCH_EXPORT_MAX_CONCURRENT_BACKFILLS_PER_TEAM), not the count.
         raise TooManyConcurrentBackfills(
-            f"This team already has {running} batch export backfills running. "
+            f"This team already has {limit} batch export backfills running. "
             "Wait for some to finish or cancel them before creating more."
         )
 
@@ -85,11 +99,22 @@ def workflow_id(export: BatchExport, start: dt.datetime | None, end: dt.datetime
     return f"{export.id}-Backfill-{iso(start, 'START')}-{iso(end, 'END')}"
 
 
-def start_backfill(team: Team, export: BatchExport, start: dt.datetime | None, end: dt.datetime | None) -> Any:
+def check_open_end(export: BatchExport, end: dt.datetime | None) -> None:
     """PostHog's ``backfill_export``: refuses an open end except for HTTP/NoOp (uncaught there: a 500)."""
     if end is None and export.destination.type not in NO_END_ALLOWED:
         raise ServerError()
+
+
+def start_backfill(
+    team: Team,
+    export: BatchExport,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    backfill_id: uuid.UUID | None = None,
+) -> Any:
+    check_open_end(export, end)
     backfill = BatchExportBackfill.objects.create(
+        id=backfill_id or uuid.uuid4(),
         team=team,
         batch_export=export,
         start_at=start,
@@ -107,8 +132,15 @@ def request_bounds(data: Any) -> tuple[Any, Any]:
     return data.get("start_at"), data.get("end_at")
 
 
-def create_latest(team: Team, export: BatchExport, data: Any) -> BatchExportBackfill:
-    """``POST …/backfills/`` in the newest PostHog, checks in its order."""
+def workflow_running(workflow_id: str) -> bool:
+    """Whether a backfill workflow with this id still runs: accepted but not written yet, or Running/Starting."""
+    if state.pending_backfill(workflow_id):
+        return True
+    return BatchExportBackfill.objects.filter(workflow_id=workflow_id, status__in=ACTIVE).exists()
+
+
+def create_latest(team: Team, export: BatchExport, data: Any) -> uuid.UUID:
+    """``POST …/backfills/`` in the newest PostHog, checks in its order; returns the pre-generated id."""
     start_input, end_input = request_bounds(data)
     if start_input is None and not team.has_flag("batch-export-earliest-backfill"):
         raise Invalid("Backfilling from the beginning of time is not enabled for this team.")
@@ -120,7 +152,18 @@ def create_latest(team: Team, export: BatchExport, data: Any) -> BatchExportBack
             raise Invalid("The initial backfill datetime 'start_at' must be before 'end_at'")
         if end > timezone.now():
             raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
-    return start_backfill(team, export, start, end)
+    check_open_end(export, end)
+    workflow = workflow_id(export, start, end)
+    if workflow_running(workflow):
+        # Temporal refuses a second workflow with a running one's id: WorkflowAlreadyStartedError, uncaught (500)
+        raise ServerError()
+    backfill_id = uuid.uuid4()
+    delay = state.get().backfill_row_delay_seconds
+    if delay > 0:
+        spec = {"id": backfill_id, "batch_export_id": export.id, "start_at": start, "end_at": end}
+        state.add_pending_backfill(workflow, {**spec, "due": time.time() + delay})
+        return backfill_id
+    return start_backfill(team, export, start, end, backfill_id=backfill_id).id
 
 
 def create_2025(team: Team, export: BatchExport, data: Any) -> BatchExportBackfill:

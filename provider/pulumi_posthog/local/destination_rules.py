@@ -8,21 +8,20 @@ from rest_framework import exceptions, serializers
 
 from pulumi_posthog.local.destinations import FILE_FORMAT_COMPRESSIONS, HTTP_ALLOWED_URLS, catalogue
 from pulumi_posthog.local.errors import ServerError
+from pulumi_posthog.local.integration_kinds import network
 from pulumi_posthog.local.models import BatchExport, Integration, Team
 from pulumi_posthog.local.serializers.config_values import coerce_declared, recursive_dict_merge
 
 Invalid = serializers.ValidationError
 S3_FAMILY = ("AwsS3", "S3Compatible")
-S3_DEPRECATED = (
-    "The 'S3' destination type is deprecated and can no longer be used. "
-    "Use 'AwsS3' for AWS S3, or 'S3Compatible' for S3-compatible storage."
-)
 LEGACY_PARQUET_LOCKED = (
     "'legacy_parquet_extension' can only stay on for an export that already writes the compression codec "
     "into its Parquet file names. It cannot be turned on for a new export, or turned back on once an export "
     "moved to the standard '.parquet' extension."
 )
+# posthog/security/url_validation.py: a shape error is described, every other refusal shares one message.
 INVALID_HOST = "Invalid host. Enter a hostname or IP address without credentials, scheme, or path."
+UNREACHABLE_HOST = "Could not reach this host. Check that the hostname is correct and reachable from the internet."
 AWS_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key"})
 KIND_ERRORS = {
     "Postgres": "Integration is not a PostgreSQL integration.",
@@ -92,9 +91,12 @@ def uses_legacy_parquet_extension(type_name: str, stored: dict[str, Any]) -> boo
 
 
 def check_host(host: Any) -> None:
-    """The shape half of PostHog's SSRF check (reachability needs DNS and is not emulated)."""
-    if not isinstance(host, str) or not host.strip() or any(c in host for c in ("://", "@", "/", "?", "#", " ")):
+    """PostHog's ``validate_external_host``: a shape error, else a blocked name or a host that does not resolve
+    (see /_local/dns), is refused; the two get different messages."""
+    if not isinstance(host, str) or network.host_shape_error(host) is not None:
         raise Invalid(INVALID_HOST)
+    if network.host_block_reason(host) is not None:
+        raise Invalid(UNREACHABLE_HOST)
 
 
 def coerce_integration_id(value: Any) -> int | None:
@@ -135,10 +137,27 @@ class Rules:
             raise Invalid(KIND_ERRORS[self.type])
 
     # -- latest ------------------------------------------------------------------------------------------
+    def build(self, integration: Integration) -> None:
+        """What constructing PostHog's SnowflakeIntegration / DatabricksIntegration / AzureBlobIntegration
+        checks (products/batch_exports/.../exports.py validates these destinations by building them)."""
+        if self.type == "Snowflake":
+            if integration.kind != "snowflake":
+                raise Invalid(f"Integration provided is not a Snowflake integration (got kind='{integration.kind}')")
+            missing = [k for k in ("account", "user", "authentication_type") if k not in (integration.config or {})]
+            if missing:
+                raise Invalid(f"Snowflake integration is not valid: '{missing[0]}' missing")
+        elif self.type == "Databricks":
+            secrets = integration.sensitive_config or {}
+            present = {"server_hostname": "server_hostname" in (integration.config or {})}
+            present.update({k: k in secrets for k in ("client_id", "client_secret")})
+            missing = [k for k, ok in present.items() if not ok]
+            if missing:
+                raise Invalid(f"Databricks integration is not valid: '{missing[0]}' missing")
+        elif self.type == "AzureBlob" and "connection_string" not in (integration.sensitive_config or {}):
+            raise Invalid("Azure Blob integration is missing required field: 'connection_string'")
+
     def latest(self) -> None:
         check_type_unchanged(self.type, self.instance)
-        if self.type == "S3":
-            raise Invalid(S3_DEPRECATED)
         if self.config.get("legacy_parquet_extension") is True and not uses_legacy_parquet_extension(
             self.type, self.existing
         ):
@@ -146,13 +165,19 @@ class Rules:
         if self.type == "HTTP":
             check_http_url(self.merged)
         if self.type == "Snowflake":
-            self.required_integration("snowflake", self.sticky_integration(), on_create_only=False)
+            integration = self.sticky_integration()
+            if integration is None:
+                raise Invalid(missing_integration(self.type))
+            self.build(integration)
         if self.type in S3_FAMILY:
             self.s3_family()
         if self.type in ("Databricks", "BigQuery", "AzureBlob", "Postgres"):
             kind = catalogue("latest")[self.type].integration_kind or ""
             on_create_only = self.type == "Postgres"
-            self.required_integration(kind, self.attrs.get("integration"), on_create_only)
+            integration = self.attrs.get("integration")
+            self.required_integration(kind, integration, on_create_only)
+            if integration is not None:
+                self.build(integration)
             if self.type == "AzureBlob":
                 check_file_format(self.merged)
         if self.type == "Redshift":

@@ -33,19 +33,22 @@ _BASE_LATEST = (*_BASE_2025, "timezone")
 @dataclass(frozen=True)
 class ConfigField:
     """One field of a workflow-inputs dataclass. ``kind`` is its declared type when PostHog can check it
-    (a plain ``str``/``int``/``bool``); ``None`` for ``X | None``, ``Literal`` and nested types (skipped)."""
+    (a plain ``str``/``int``/``bool``); ``None`` for ``X | None``, ``Literal`` and nested types (skipped).
+    ``reads_as`` is the bool/int an ``X | None`` field still reads back as (newest
+    ``coerce_config_to_declared_types`` looks inside unions; the write check does not)."""
 
     name: str
     kind: type | None = None
     required: bool = False
+    reads_as: type | None = None
 
 
 def req(name: str, kind: type | None = str) -> ConfigField:
     return ConfigField(name, kind, required=True)
 
 
-def opt(name: str, kind: type | None = None) -> ConfigField:
-    return ConfigField(name, kind)
+def opt(name: str, kind: type | None = None, reads_as: type | None = None) -> ConfigField:
+    return ConfigField(name, kind, reads_as=reads_as)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ _S3_FAMILY = (
     req("prefix"),
     opt("compression"),
     opt("file_format", str),
-    opt("max_file_size_mb"),
+    opt("max_file_size_mb", reads_as=int),
     opt("legacy_parquet_extension", bool),
 )
 _DATABRICKS = (
@@ -121,8 +124,9 @@ _HTTP = (req("url"), req("token"))
 _NOOP = (opt("arg", str),)
 _WORKFLOWS = (req("hog_function_id"),)
 
+# The newest DESTINATION_WORKFLOWS (products/batch_exports/backend/service.py): no legacy "S3". The type stays a
+# valid choice (BatchExportDestination.Destination keeps it for existing rows), see LEGACY_TYPES.
 LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
-    "S3": _S3_LEGACY,
     "AwsS3": (*_S3_FAMILY, opt("encryption"), opt("kms_key_id")),
     "S3Compatible": (*_S3_FAMILY, opt("use_virtual_style_addressing", bool)),
     "Snowflake": (req("database"), req("warehouse"), req("schema"), opt("table_name", str), opt("role")),
@@ -132,7 +136,7 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("table_name", str),
         opt("user"),
         opt("host"),
-        opt("port", int),
+        opt("port", reads_as=int),  # `port: int | None = 5432`: not type-checked on write
         opt("password"),
         opt("has_self_signed_cert", bool),
     ),
@@ -164,13 +168,23 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("prefix", str),
         opt("compression"),
         opt("file_format", str),
-        opt("max_file_size_mb"),
+        opt("max_file_size_mb", reads_as=int),
         opt("legacy_parquet_extension", bool),
     ),
     "Workflows": _WORKFLOWS,
     "HTTP": _HTTP,
     "NoOp": _NOOP,
-    "FileDownload": (),
+    # FileDownloadBatchExportInputs
+    "FileDownload": (
+        opt("data_interval_start"),
+        opt("batch_export_run_id"),
+        opt("file_format", str),
+        opt("max_file_size_mb", reads_as=int),
+        opt("compression"),
+        opt("expires_in_seconds", int),
+        opt("main_activity_timeout_seconds", reads_as=int),
+        opt("stage_activity_timeout_seconds", reads_as=int),
+    ),
 }
 
 # The 2025 code's dataclasses (posthog/batch_exports/service.py): inline credentials, no AwsS3/S3Compatible.
@@ -255,8 +269,17 @@ CATALOGUES: dict[str, dict[str, Destination]] = {
 }
 
 
+# Types the ``type`` field accepts that have no workflow: PostHog's serializer then indexes DESTINATION_WORKFLOWS
+# with them, a KeyError, so a write answers 500.
+LEGACY_TYPES: dict[str, tuple[str, ...]] = {"latest": ("S3",), "2025": ()}
+
+
 def catalogue(profile: str) -> dict[str, Destination]:
     return CATALOGUES[profile]
+
+
+def type_choices(profile: str) -> list[str]:
+    return [*CATALOGUES[profile], *LEGACY_TYPES[profile]]
 
 
 def secret_fields(type_name: str) -> frozenset[str]:

@@ -95,6 +95,16 @@ class Organization(models.Model):
     is_ai_data_processing_approved = models.BooleanField(null=True, blank=True)
     default_experiment_stats_method = models.CharField(max_length=20, null=True, blank=True, default="bayesian")
     default_role_id = models.CharField(max_length=200, null=True, blank=True)
+    # Newest PostHog (posthog/api/organization.py, its generated OrganizationApi type).
+    members_can_create_projects = models.BooleanField(null=True, blank=True, default=False)
+    members_can_see_org_members = models.BooleanField(default=True)
+    enforce_verified_domains = models.BooleanField(default=False)
+    is_ai_training_opted_in = models.BooleanField(null=True, blank=True, default=False)
+    is_ai_training_locked = models.BooleanField(null=True, blank=True, default=False)
+    is_ai_training_cta_shown = models.BooleanField(null=True, blank=True, default=False)
+    is_hipaa = models.BooleanField(null=True, blank=True, default=False)
+    is_pending_deletion = models.BooleanField(null=True, blank=True, default=False)
+    default_anonymize_ips = models.BooleanField(default=False)
     # Stands in for PostHog's Redis flag "environments rollback already requested".
     environments_rollback_requested = models.BooleanField(default=False)
 
@@ -119,6 +129,7 @@ class Project(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200, default="Default project")
     created_at = models.DateTimeField(auto_now_add=True)
+    product_description = models.TextField(null=True, blank=True)
 
 
 class Team(models.Model):
@@ -134,6 +145,9 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Feature flags enabled for this team through /_local/ (PostHog evaluates them per team).
     feature_flags = models.JSONField(default=list, blank=True)
+    anonymize_ips = models.BooleanField(default=False)
+    app_urls = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
 
     def has_flag(self, key: str) -> bool:
         return key in (self.feature_flags or [])
@@ -201,6 +215,11 @@ class BatchExport(models.Model):
     schema = models.JSONField(null=True, blank=True)
     filters = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Newest PostHog keeps these three on a BatchExportSource (hogql model only); posthog-local on the export.
+    hogql_modifiers = models.JSONField(null=True, blank=True)
+    primary_key = models.JSONField(null=True, blank=True)
+    version_key = models.JSONField(null=True, blank=True)
+    incremental_mode = models.CharField(max_length=64, default="APPEND")
 
     @property
     def offset_day(self) -> int | None:

@@ -1,10 +1,11 @@
-"""posthog-local's in-memory control state: rate limits, injected faults, request counts, backfill pacing."""
+"""posthog-local's in-memory control state: rate limits, faults, request counts, backfill pacing, AWS and DNS."""
 
 from __future__ import annotations
 
 import random
 import re
 import threading
+import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -48,6 +49,15 @@ class ControlState:
     max_concurrent_backfills: int = 10
     backfill_seconds: float = 2.0
     rng: random.Random = field(default_factory=random.Random)
+    # IAM propagation: an assume-role check of a role ARN first seen less than this many seconds ago fails.
+    assume_role_fails_for_seconds: float = 0.0
+    roles_first_seen: dict[str, float] = field(default_factory=dict)
+    # DNS: host names (canonical form) that do not resolve (yet).
+    unresolvable_hosts: frozenset[str] = frozenset()
+    # Backfills: the row is written this long after the 201 (newest PostHog's workflow writes it), and the
+    # accepted backfills whose row is not written yet, by workflow id.
+    backfill_row_delay_seconds: float = 0.0
+    pending_backfills: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 STATE = ControlState()
@@ -112,3 +122,28 @@ def clear_requests() -> None:
     with _lock:
         STATE.requests.clear()
         STATE.recent.clear()
+
+
+def role_age(role_arn: str) -> float:
+    """Seconds since this role ARN was first seen in an assume-role check (0 the first time)."""
+    now = time.monotonic()
+    with _lock:
+        first = STATE.roles_first_seen.setdefault(role_arn, now)
+    return now - first
+
+
+def add_pending_backfill(workflow_id: str, spec: dict[str, Any]) -> None:
+    with _lock:
+        STATE.pending_backfills[workflow_id] = spec
+
+
+def pending_backfill(workflow_id: str) -> bool:
+    with _lock:
+        return workflow_id in STATE.pending_backfills
+
+
+def take_due_backfills(now: float) -> list[dict[str, Any]]:
+    """The pending backfills whose row is due (removed from the pending list)."""
+    with _lock:
+        due = [wid for wid, spec in STATE.pending_backfills.items() if spec["due"] <= now]
+        return [STATE.pending_backfills.pop(wid) for wid in due]

@@ -12,6 +12,7 @@ from pulumi_posthog.local.views import (
     batch_exports,
     control,
     integrations,
+    introspection,
     organizations,
     projects,
     runs,
@@ -33,6 +34,13 @@ def api_router() -> Router:
     router = Router()
     router.register(r"organizations", organizations.OrganizationViewSet, basename="organizations")
     router.register(r"projects", projects.ProjectViewSet, basename="projects")
+    router.register(
+        r"organizations/(?P<organization_id>[^/]+)/projects",
+        projects.OrganizationProjectViewSet,
+        basename="organization_projects",
+    )
+    router.register(r"personal_api_keys", introspection.PersonalAPIKeyViewSet, basename="personal_api_keys")
+    router.register(r"users", introspection.UserViewSet, basename="users")
     router.register(PROJECT + r"/batch_exports", batch_exports.BatchExportViewSet, basename="batch_exports")
     router.register(EXPORT + r"/backfills", backfills.BackfillViewSet, basename="backfills")
     router.register(EXPORT + r"/runs", runs.RunViewSet, basename="runs")
@@ -59,8 +67,11 @@ _local = [
     path("faults", control.faults),
     path("requests", control.requests_seen),
     path("backfills", control.backfill_settings),
+    path("aws", control.aws),
+    path("dns", control.dns),
     path("backfills/<str:backfill_id>", control.backfill_status),
     path("batch-exports/<str:batch_export_id>/runs", control.simulate_runs),
+    path("batch-exports/<str:batch_export_id>/legacy-query", control.legacy_query),
     path("reset", control.reset),
 ]
 

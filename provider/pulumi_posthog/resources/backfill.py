@@ -10,11 +10,13 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, ValidationError
+from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
+from pulumi_posthog.resources.waiting import poll
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RUNNING = ("Running", "Starting")
@@ -91,10 +93,24 @@ class BackfillSpec(ResourceSpec):
         client = ctx.client
         project, export = plain(inputs["project_id"]), inputs["batch_export_id"]
         start, end = inputs.get("start_at"), inputs["end_at"]
+
+        def matches(b: dict[str, Any]) -> bool:
+            return _same_instant(b.get("end_at"), end) and _same_instant(b.get("start_at"), start)
+
+        def candidates() -> list[dict[str, Any]]:
+            # Newest PostHog answers the POST at once and its workflow writes the row later: an empty list right
+            # after an ambiguous POST does not mean nothing was created, so look again (bounded) before a new POST.
+            rows = poll(
+                lambda: _list(client, project, export),
+                lambda found: any(matches(b) for b in found),
+                waiting.WAITS.backfill_rows,
+            )
+            return [{**b, "backfill_id": b.get("id")} for b in rows]
+
         result, _ = write_once(
             lambda: client.create_backfill(project, export, start_at=start, end_at=end),
-            lambda: [{**b, "backfill_id": b.get("id")} for b in _list(client, project, export)],
-            lambda b: _same_instant(b.get("end_at"), end) and _same_instant(b.get("start_at"), start),
+            candidates,
+            matches,
             f"backfill of export {export}",
         )
         backfill_id = str(result.get("backfill_id") or result.get("id"))

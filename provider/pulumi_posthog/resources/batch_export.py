@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
 
+from pulumi_posthog.client import ValidationError
 from pulumi_posthog.client.normalize import coerce_types
 from pulumi_posthog.destinations import TYPES
+from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.batch_export_rules import (
     check_destination,
+    check_model_fields,
     check_schedule,
     integration_kind_problem,
     parse_datetime,
@@ -20,9 +24,24 @@ from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource, secret_values
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.waiting import HintedValidationError
 
-SIMPLE = ("name", "model", "interval", "start_at", "end_at", "hogql_query", "filters", "timezone")
+SIMPLE = (
+    "name",
+    "model",
+    "interval",
+    "start_at",
+    "end_at",
+    "hogql_query",
+    "hogql_modifiers",
+    "primary_key",
+    "version_key",
+    "incremental_mode",
+    "filters",
+    "timezone",
+)
+HOGQL_QUERY_REFUSED = "'hogql_query' is only supported for 'hogql' not 'events' model"
 OUTPUTS = ("team_id", "created_at", "last_updated_at", "last_paused_at", "schema")
 
 
@@ -81,7 +100,33 @@ class BatchExportSpec(ResourceSpec):
         Field("paused", bool, unmanaged_when_unset=True, doc="Pause or resume; unset leaves PostHog's state."),
         Field("start_at", str, default=None, normalize=canonical_time, doc="Schedule start (ISO 8601)."),
         Field("end_at", str, default=None, normalize=canonical_time, doc="Schedule end (ISO 8601)."),
-        Field("hogql_query", str, default=None, doc="HogQL SELECT … FROM events defining the exported columns."),
+        Field(
+            "hogql_query",
+            str,
+            default=None,
+            doc="model='hogql': the HogQL SELECT whose rows are exported (PostHog's hogql-batch-exports flag). "
+            "Newest PostHog takes it on 'events' only for projects that already have such an export.",
+        ),
+        Field(
+            "hogql_modifiers",
+            dict,
+            default=None,
+            doc="model='hogql': HogQL modifiers for the query, e.g. {'convertToProjectTimezone': False}.",
+        ),
+        Field(
+            "primary_key",
+            list,
+            default=None,
+            doc="model='hogql': the result column(s) that identify a row; required with incremental_mode='MERGE'.",
+        ),
+        Field("version_key", list, default=None, doc="model='hogql': the result column(s) that version a row."),
+        Field(
+            "incremental_mode",
+            str,
+            default="APPEND",
+            choices=("APPEND", "MERGE"),
+            doc="APPEND, or MERGE (model='hogql' with a primary_key): rows are merged by their primary key.",
+        ),
         Field("filters", list, default=None, doc="Event/person/HogQL property filters."),
         Field("timezone", str, default="UTC", doc="IANA time zone of the schedule."),
         Field("offset_day", int, unmanaged_when_unset=True, doc="Weekly exports: day of week (0 = Sunday)."),
@@ -100,13 +145,22 @@ class BatchExportSpec(ResourceSpec):
             unmanaged_when_unset=True,
             doc="Set for you when destination integration_id is a posthog.Integration: its kind, checked offline.",
         ),
+        Field(
+            "allow_legacy_s3",
+            bool,
+            provider_only=True,
+            default=False,
+            doc="Let the legacy 'S3' destination type through check, for a self-hosted PostHog that still has it.",
+        ),
     )
     outputs = OUTPUTS
 
     # -- check -------------------------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
-        failures = [CheckFailure("destination", p) for p in check_destination(news.get("destination"))]
+        legacy = news.get("allow_legacy_s3") is True
+        failures = [CheckFailure("destination", p) for p in check_destination(news.get("destination"), legacy)]
         failures += check_schedule(news)
+        failures += check_model_fields(news)
         name = news.get("name")
         if isinstance(name, str) and not name.strip():
             failures.append(CheckFailure("name", "This field may not be blank."))
@@ -204,6 +258,7 @@ class BatchExportSpec(ResourceSpec):
             offset_hour=server.get("offset_hour"),
             adopt_id=inputs.get("adopt_id"),
             integration_kind=inputs.get("integration_kind"),
+            allow_legacy_s3=inputs.get("allow_legacy_s3"),
         )
         for name in ("start_at", "end_at"):
             result[name] = canonical_time(result.get(name))
@@ -226,7 +281,7 @@ class BatchExportSpec(ResourceSpec):
                 return adopt, self.update(ctx, adopt, state, inputs)
             return adopt, state
         created, _ = write_once(
-            lambda: client.create_batch_export(project, body),
+            lambda: write(lambda: client.create_batch_export(project, body), body),
             lambda: client.list_batch_exports(project),
             lambda e: same_export(e, body),
             f"batch export '{body['name']}'",
@@ -255,7 +310,7 @@ class BatchExportSpec(ResourceSpec):
         # news: an export pinned by adopt_id (lands_on) may be reached through another id of its project
         project = plain(news.get("project_id", olds.get("project_id")))
         changed = self.diff(olds, news).changed
-        body: dict[str, Any] = {k: plain(news.get(k)) for k in SIMPLE if k in changed}
+        body: dict[str, Any] = {k: plain(unset_as_default(self.field(k), news.get(k))) for k in SIMPLE if k in changed}
         if {"interval", "offset_day", "offset_hour"} & set(changed):
             interval = news.get("interval")
             body["interval"] = interval
@@ -265,7 +320,11 @@ class BatchExportSpec(ResourceSpec):
                 body[name] = plain(value) if value is not None and applies else None
         if "destination" in changed:
             body["destination"] = destination_patch(olds.get("destination") or {}, news["destination"])
-        server: dict[str, Any] | None = client.update_batch_export(project, id_, body) if body else None
+        server: dict[str, Any] | None = None
+        if body:
+            server = write(
+                lambda: client.update_batch_export(project, id_, body), body.get("destination", news.get("destination"))
+            )
         if "paused" in changed:
             if news.get("paused"):
                 client.pause_batch_export(project, id_)
@@ -284,6 +343,27 @@ class BatchExportSpec(ResourceSpec):
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         ctx.client.delete_batch_export(state.get("project_id"), id_)
+
+
+def unset_as_default(field: Field, value: Any) -> Any:
+    """A property removed from the program is PATCHed as PostHog's default when PostHog refuses a null for it."""
+    return field.default if value is None and field.default not in (None, MISSING) else value
+
+
+def write(call: Callable[[], dict[str, Any]], body: Any) -> dict[str, Any]:
+    """One export write: waited out while a new database host does not resolve; a refused events query explained."""
+    destination = body.get("destination") if isinstance(body, dict) and "destination" in body else body
+    try:
+        return propagation.write_export(call, destination)
+    except ValidationError as exc:
+        if exc.attr == "hogql_query" and exc.detail == HOGQL_QUERY_REFUSED:
+            raise HintedValidationError(
+                exc,
+                "Newest PostHog takes hogql_query on the events model only for projects that already have such an "
+                "export. Use model='hogql' (PostHog's hogql-batch-exports flag must be on for the project), or "
+                "leave hogql_query unset to export the events model's standard columns",
+            ) from None
+        raise
 
 
 def same_export(server: dict[str, Any], body: dict[str, Any]) -> bool:
@@ -388,11 +468,16 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         start_at: pulumi.Input[str] | None = None,
         end_at: pulumi.Input[str] | None = None,
         hogql_query: pulumi.Input[str] | None = None,
+        hogql_modifiers: pulumi.Input[dict[str, Any]] | None = None,
+        primary_key: pulumi.Input[list[str]] | None = None,
+        version_key: pulumi.Input[list[str]] | None = None,
+        incremental_mode: pulumi.Input[str] | None = None,
         filters: pulumi.Input[list[dict[str, Any]]] | None = None,
         timezone: pulumi.Input[str] | None = None,
         offset_day: pulumi.Input[int] | None = None,
         offset_hour: pulumi.Input[int] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        allow_legacy_s3: bool | None = None,
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

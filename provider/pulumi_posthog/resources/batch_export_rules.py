@@ -43,7 +43,15 @@ def _accepts(declared: type, value: Any) -> bool:
     return isinstance(value, declared)
 
 
-def check_destination(destination: Any) -> list[str]:
+LEGACY_S3 = (
+    "The legacy 'S3' destination type was removed from PostHog (a write with it fails with a server error). Use "
+    "'AwsS3' (posthog.destinations.AwsS3) with a posthog.Integration of kind 'aws-s3' holding the access keys or an "
+    "IAM role, or 'S3Compatible' (posthog.destinations.S3Compatible) with one of kind 's3-compatible' for other "
+    "S3-compatible storage. For a self-hosted PostHog that still has 'S3', set allow_legacy_s3=True."
+)
+
+
+def check_destination(destination: Any, allow_legacy_s3: bool = False) -> list[str]:
     """Problems with ``destination`` in PostHog's words (reported on the ``destination`` property)."""
     if is_unknown(destination):
         return []
@@ -52,6 +60,9 @@ def check_destination(destination: Any) -> list[str]:
     type_ = destination.get("type")
     if is_unknown(type_):
         return []
+    if type_ == "S3" and not allow_legacy_s3:
+        # products/batch_exports/backend/service.py: DESTINATION_WORKFLOWS has no "S3" any more (a KeyError, a 500)
+        return [LEGACY_S3]
     spec = TYPES.get(type_) if isinstance(type_, str) else None
     if spec is None:
         listed = ", ".join(sorted(TYPES))
@@ -85,7 +96,7 @@ def _check_config(spec: DestinationType, config: dict[str, Any]) -> list[str]:
         problems.append(f"Configuration missing required field: '{missing[0]}'")
     for key, value in config.items():
         declared = fields.get(key)
-        if declared is None or value is None or is_unknown(value):
+        if declared is None or value is None or is_unknown(value) or key in spec.unchecked:
             continue
         value = plain(value)
         if not _accepts(declared, value):
@@ -252,4 +263,56 @@ def integration_kind_problem(destination: Any, kind: Any) -> str | None:
         return None
     if type_ in ("AwsS3", "S3Compatible"):
         return f"Integration provided is not an AWS S3 integration (got kind='{kind}')"
+    if type_ == "Snowflake":  # newest PostHog builds a SnowflakeIntegration from it, which says so
+        return f"Integration provided is not a Snowflake integration (got kind='{kind}')"
     return f"{WRONG_KIND[type_]} (got kind='{kind}'; a {type_} export needs kind '{spec.integration_kind}')"
+
+
+HOGQL_ONLY = ("hogql_modifiers", "primary_key", "version_key")
+
+
+def _only_for(news: dict[str, Any], name: str, wanted: str, model: str) -> CheckFailure | None:
+    value = news.get(name)
+    if value is None or is_unknown(value) or model == wanted:
+        return None
+    return CheckFailure(name, f"'{name}' is only supported for '{wanted}' not '{model}' model")
+
+
+def _key_columns(name: str, value: Any) -> str | None:
+    """PostHog's ``ListField(child=CharField(allow_blank=False), allow_empty=False)``."""
+    if value is None or is_unknown(value):
+        return None
+    if not isinstance(value, list):
+        return f"'{name}' must be a list of result column names."
+    if not value:
+        return "This list may not be empty."
+    for item in value:
+        if is_unknown(item):
+            continue
+        if not isinstance(item, str):
+            return f"'{name}' must be a list of result column names."
+        if not item.strip():
+            return "This field may not be blank."
+    return None
+
+
+def check_model_fields(news: dict[str, Any]) -> list[CheckFailure]:
+    """What newest PostHog's ``validate()`` decides from the inputs alone: the attributes only the ``hogql`` model
+    takes, a query outside it (deterministic for persons/sessions; ``events`` depends on the project, so it is
+    left to PostHog), the hogql model's query and MERGE's primary key."""
+    model = news.get("model", "events")
+    if is_unknown(model) or not isinstance(model, str) or model not in MODELS:
+        return []
+    failures = [f for name in HOGQL_ONLY if (f := _only_for(news, name, "hogql", model))]
+    if model in ("persons", "sessions"):
+        failures += [f for f in (_only_for(news, "hogql_query", "hogql", model),) if f]
+    for name in ("primary_key", "version_key"):
+        problem = _key_columns(name, news.get(name))
+        if problem and not any(f.property == name for f in failures):
+            failures.append(CheckFailure(name, problem))
+    if model == "hogql":
+        if news.get("hogql_query") is None:
+            failures.append(CheckFailure("hogql_query", "'hogql_query' is required when 'model' is 'hogql'"))
+        if news.get("incremental_mode") == "MERGE" and news.get("primary_key") is None:
+            failures.append(CheckFailure("primary_key", "'primary_key' is required when 'incremental_mode' is 'MERGE'"))
+    return failures

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import threading
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +18,8 @@ of a replacement that landed on the same id) differ by it, even when all their o
 
 
 def new_token() -> str:
-    return uuid.uuid4().hex
+    """64 random bits: only entries of one PostHog object are ever compared, so collisions are out of reach."""
+    return secrets.token_hex(8)
 
 
 def _canonical(props: Mapping[str, Any]) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import ValidationError
+from pulumi_posthog.client import PostHogError, ValidationError
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
+from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.integration_rules import KINDS, changed_keys, check_config, identity, is_named
 from pulumi_posthog.resources.program import PostHogResource, secret_values
@@ -108,16 +109,26 @@ class IntegrationSpec(ResourceSpec):
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client = ctx.client
         project, kind, config = plain(inputs["project_id"]), inputs["kind"], plain(inputs["config"])
+
+        def post() -> dict[str, Any]:
+            # PostHog checks a role (assume-role) and a database host (DNS) live: a new one may need a while.
+            return propagation.create_integration(
+                lambda: client.create_integration(project, kind, config),
+                kind,
+                config,
+                lambda: _organization(ctx, project),
+            )
+
         if is_named(kind, config):
             created, _ = write_once(
-                lambda: client.create_integration(project, kind, config),
+                post,
                 lambda: client.list_integrations(project, kind),
                 lambda i: (i.get("config") or {}).get("name") == config.get("name"),
                 f"{kind} integration '{config.get('name')}'",
             )
         else:
             # Upsert kinds: a second POST with the same identity overwrites the same row, so replaying is safe.
-            created = replay(lambda: client.create_integration(project, kind, config))
+            created = replay(post)
         return str(created["id"]), self.outs(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -127,8 +138,15 @@ class IntegrationSpec(ResourceSpec):
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""
-        project, kind = plain(news["project_id"]), news["kind"]
-        server = replay(lambda: ctx.client.create_integration(project, kind, plain(news["config"])))
+        project, kind, config = plain(news["project_id"]), news["kind"], plain(news["config"])
+        server = replay(
+            lambda: propagation.create_integration(
+                lambda: ctx.client.create_integration(project, kind, config),
+                kind,
+                config,
+                lambda: _organization(ctx, project),
+            )
+        )
         if str(server.get("id")) != str(id_):
             raise RuntimeError(
                 f"updating {kind} integration {id_} created another row ({server.get('id')}) instead of "
@@ -147,6 +165,14 @@ class IntegrationSpec(ResourceSpec):
                     "on this integration (pass its id as destination integration_id) so they are changed first."
                 ) from None
             raise
+
+
+def _organization(ctx: Context, project: Any) -> str | None:
+    """The project's organization id, for the external id in a hint (None when PostHog cannot tell)."""
+    try:
+        return str(ctx.client.get_project(project).get("organization") or "") or None
+    except PostHogError:
+        return None
 
 
 SPEC = register(IntegrationSpec())

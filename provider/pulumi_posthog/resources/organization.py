@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pulumi
@@ -10,22 +11,41 @@ from pulumi.dynamic import CheckFailure
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
-from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
+from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
 SETTINGS = (
     "name",
     "logo_media_id",
-    "is_member_join_email_enabled",
     "enforce_2fa",
     "members_can_invite",
+    "members_can_create_projects",
     "members_can_use_personal_api_keys",
     "allow_publicly_shared_resources",
     "is_ai_data_processing_approved",
+    "is_ai_training_opted_in",
     "default_experiment_stats_method",
+    "default_anonymize_ips",
     "default_role_id",
 )
-OUTPUTS = ("slug", "created_at", "updated_at", "membership_level", "member_count", "projects", "teams")
+IGNORED = "is_member_join_email_enabled"
+"""Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
+configured value is never sent nor diffed, only warned about."""
+OUTPUTS = (
+    "slug",
+    "created_at",
+    "updated_at",
+    "membership_level",
+    "member_count",
+    "projects",
+    "teams",
+    IGNORED,
+    "is_ai_training_locked",
+    "is_hipaa",
+    "is_pending_deletion",
+)
+# Not kept: ``is_ai_training_cta_shown`` (a UI call-out flag that changes as people use PostHog; it would churn the
+# state, as the onboarding flags of ``teams`` would).
 TEAM_FIELDS = ("id", "project_id", "name", "api_token")
 """What a program uses of each environment in ``teams``. PostHog also sends onboarding and UI flags that change as
 people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
@@ -39,9 +59,21 @@ class OrganizationSpec(ResourceSpec):
     fields = (
         Field("name", str, required=True, doc="Organization name (at most 64 characters)."),
         Field("logo_media_id", str, unmanaged_when_unset=True, doc="Id of an uploaded logo."),
-        Field("is_member_join_email_enabled", bool, unmanaged_when_unset=True, doc="Email members who join."),
+        Field(
+            IGNORED,
+            bool,
+            unmanaged_when_unset=True,
+            doc="Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
+            "Read it from the output of the same name.",
+        ),
         Field("enforce_2fa", bool, unmanaged_when_unset=True, doc="Require two-factor authentication."),
         Field("members_can_invite", bool, unmanaged_when_unset=True, doc="Let members invite others."),
+        Field(
+            "members_can_create_projects",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Let members below admin create projects (admins and owners always can).",
+        ),
         Field(
             "members_can_use_personal_api_keys",
             bool,
@@ -61,11 +93,23 @@ class OrganizationSpec(ResourceSpec):
             doc="Approve AI data processing.",
         ),
         Field(
+            "is_ai_training_opted_in",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Allow the organization's data to be used to train PostHog AI (see the output is_ai_training_locked).",
+        ),
+        Field(
             "default_experiment_stats_method",
             str,
             unmanaged_when_unset=True,
             choices=("bayesian", "frequentist"),
             doc="Default statistics method of experiments.",
+        ),
+        Field(
+            "default_anonymize_ips",
+            bool,
+            unmanaged_when_unset=True,
+            doc="Default of 'Discard client IP data' for the organization's new projects.",
         ),
         Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
         Field(
@@ -101,6 +145,12 @@ class OrganizationSpec(ResourceSpec):
         logo = news.get("logo_media_id")
         if isinstance(logo, str) and not UUID_RE.match(logo):
             failures.append(CheckFailure("logo_media_id", f"'{logo}' is not a valid UUID."))
+        if news.get(IGNORED) is not None:
+            warn(
+                f"organization '{name}': {IGNORED} is ignored: PostHog made it read only (each user now chooses "
+                "member-join emails in their notification settings), so it is neither sent nor shown as a change; "
+                f"the output {IGNORED} has PostHog's value. Remove it from the program"
+            )
         return news, failures
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
@@ -117,6 +167,12 @@ class OrganizationSpec(ResourceSpec):
     @staticmethod
     def body(inputs: dict[str, Any]) -> dict[str, Any]:
         return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
+
+    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        """Never on the ignored setting: PostHog keeps its own value whatever the program says."""
+        return super().diff(
+            {k: v for k, v in olds.items() if k != IGNORED}, {k: v for k, v in news.items() if k != IGNORED}
+        )
 
     def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
@@ -156,6 +212,9 @@ class OrganizationSpec(ResourceSpec):
         inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
         return outs, inputs
 
+    def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in super().inputs_from(outs).items() if k != IGNORED}
+
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         if news.get("adopt_id") == "@current" and olds.get("adopt_id") != "@current":
             _confirm_current(ctx, id_, olds)
@@ -191,6 +250,11 @@ class AdoptionMismatch(Exception):
     """An ``adopt_id`` change would switch the resource to another organization without a replacement."""
 
 
+def warn(message: str) -> None:
+    """A warning the CLI shows with the resource (the plugin's stderr; pulumi.log is unusable in a provider)."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 class DeletionProtected(Exception):
     """Deleting a protected organization was refused by the provider (nothing was sent to PostHog)."""
 
@@ -209,6 +273,10 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
     member_count: pulumi.Output[int]
     projects: pulumi.Output[list[dict[str, Any]]]
     teams: pulumi.Output[list[dict[str, Any]]]
+    is_member_join_email_enabled: pulumi.Output[bool]
+    is_ai_training_locked: pulumi.Output[bool | None]
+    is_hipaa: pulumi.Output[bool | None]
+    is_pending_deletion: pulumi.Output[bool | None]
     deletion_protection: pulumi.Output[bool]
 
     def __init__(
@@ -220,10 +288,13 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         is_member_join_email_enabled: pulumi.Input[bool] | None = None,
         enforce_2fa: pulumi.Input[bool] | None = None,
         members_can_invite: pulumi.Input[bool] | None = None,
+        members_can_create_projects: pulumi.Input[bool] | None = None,
         members_can_use_personal_api_keys: pulumi.Input[bool] | None = None,
         allow_publicly_shared_resources: pulumi.Input[bool] | None = None,
         is_ai_data_processing_approved: pulumi.Input[bool] | None = None,
+        is_ai_training_opted_in: pulumi.Input[bool] | None = None,
         default_experiment_stats_method: pulumi.Input[str] | None = None,
+        default_anonymize_ips: pulumi.Input[bool] | None = None,
         default_role_id: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         deletion_protection: pulumi.Input[bool] | None = None,

@@ -12,6 +12,7 @@ __all__ = [
     "HogQLError",
     "check_batch_export_query",
     "events_schema",
+    "output_columns",
     "parse_and_resolve",
     "validate_events_query",
 ]
@@ -45,3 +46,21 @@ def events_schema(query: ast.SelectQuery) -> dict[str, Any]:
         expression = printer.print(column)
         fields.append({"expression": expression, "alias": name if name is not None else expression})
     return {"fields": fields, "values": printer.values, "hogql_query": print_hogql(query)}
+
+
+def output_columns(query: ast.SelectQuery | ast.SelectSetQuery) -> set[str] | None:
+    """The names of the query's result columns (an alias, a field's last part, else the expression as HogQL
+    prints it), or None when a ``*`` makes them depend on the table (posthog-local then checks no key)."""
+    while isinstance(query, ast.SelectSetQuery):
+        query = query.queries[0]
+    names: set[str] = set()
+    for column in query.select:
+        if isinstance(column, ast.Star):
+            return None
+        if isinstance(column, ast.Alias):
+            names.add(column.alias)
+        elif isinstance(column, ast.Field):
+            names.add(column.chain[-1])
+        else:
+            names.add(print_hogql(column))
+    return names

@@ -16,14 +16,16 @@ Known differences from PostHog (posthog-local never talks to AWS, Google, Azure,
 - aws-s3 / aws-redshift role mode: the ARN format check, the one-organization-per-role rule and the external
   id (``posthog-<organization uuid>``) are implemented. PostHog's assume-role round trips (its own role, the
   "allows access without a required external id" probe, the ``ExternalId`` assume) are skipped, so any
-  well-formed ARN is accepted and the IAM-propagation retry window never applies.
+  well-formed ARN is accepted, except while ``PUT /_local/aws {"assume_role_fails_for_seconds": N}`` makes a
+  role first seen less than N seconds ago fail as an unpropagated IAM role does ("AWS role ARN is not valid").
 - SSRF checks (s3-compatible ``endpoint_url``, postgresql/Redshift ``host``, databricks ``server_hostname``,
   azure-blob endpoints): every check PostHog makes without the network is made, as PostHog Cloud runs it
   (no dev-mode bypass). So ``localhost``, loopback/private/link-local/CGNAT literals, ``169.254.169.254``,
   ``metadata.google.internal`` and internal suffixes such as ``.local`` or ``.internal`` are refused with
   PostHog's messages. Host *names* are never resolved: a well-formed name is taken to resolve to a public
-  address, where PostHog refuses names that do not resolve ("Could not resolve host") or that resolve to
-  private addresses. A value that is not a hostname at all is refused as "Could not resolve host".
+  address (unless ``/_local/dns`` lists it as unresolvable), where PostHog refuses names that do not resolve
+  ("Could not resolve host") or that resolve to private addresses. A value that is not a hostname at all is
+  refused as "Could not resolve host".
 - google-cloud-service-account: PostHog checks no key at create time either. The run-time ownership check
   (``posthog:<org id>`` in the service account's description) belongs to export runs, not to this API.
 - Kinds outside the eight: every other real PostHog kind passes the ``kind`` choice field and is answered

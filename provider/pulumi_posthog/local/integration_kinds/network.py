@@ -1,10 +1,11 @@
 """PostHog's SSRF checks for integration endpoints and hosts, minus DNS (see the package docstring).
 
-Follows ``posthog/security/url_validation.py`` (``is_url_allowed`` and the host checks behind
-``resolve_and_validate_host``) as PostHog Cloud runs them (no dev-mode bypass): metadata hosts,
+Follows ``posthog/security/url_validation.py`` (``is_url_allowed``, ``validate_external_host`` and the host
+checks behind ``resolve_and_validate_host``) as PostHog Cloud runs them (no dev-mode bypass): metadata hosts,
 ``localhost`` and loopback literals, internal domain suffixes and private/link-local/reserved/CGNAT IP
-literals are refused. A host *name* is never resolved here. A value that cannot resolve because it is not a
-hostname at all is refused as "Could not resolve host", which is what PostHog's resolver answers for it.
+literals are refused. A host *name* is never resolved here: it resolves unless ``/_local/dns`` lists it as
+unresolvable. A value that cannot resolve because it is not a hostname at all is refused as "Could not
+resolve host", which is what PostHog's resolver answers for it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import contextlib
 import ipaddress
 import re
 import urllib.parse as urlparse
+
+from pulumi_posthog.local import state
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -113,6 +116,11 @@ def url_shape_error(raw_url: str) -> str | None:
     return None
 
 
+def does_not_resolve(host: str) -> bool:
+    """A host name /_local/dns lists as unresolvable (IP literals need no DNS)."""
+    return parse_ip(host) is None and canonical_host(host) in state.get().unresolvable_hosts
+
+
 def url_block_reason(raw_url: str) -> str | None:
     """PostHog's ``is_url_allowed`` reason, or None when allowed (a host name is taken as public)."""
     shape = url_shape_error(raw_url)
@@ -122,14 +130,18 @@ def url_block_reason(raw_url: str) -> str | None:
     reason = blocked_host_reason(host)
     if reason is not None:
         return reason
-    if parse_ip(host) is None and not is_hostname_shaped(host):
+    if parse_ip(host) is None and (not is_hostname_shaped(host) or does_not_resolve(host)):
         return UNRESOLVABLE
     return None
 
 
 def host_block_reason(host: str) -> str | None:
-    """The checks behind ``resolve_and_validate_host`` for a bare host (Postgres, Redshift), without DNS."""
+    """The checks behind ``resolve_and_validate_host`` / ``validate_external_host`` for a bare host (Postgres,
+    Redshift): shape, blocked names, then DNS (only what /_local/dns lists fails to resolve)."""
     shape = host_shape_error(host)
     if shape is not None:
         return shape
-    return blocked_host_reason(host)
+    reason = blocked_host_reason(host)
+    if reason is not None:
+        return reason
+    return UNRESOLVABLE if does_not_resolve(host) else None

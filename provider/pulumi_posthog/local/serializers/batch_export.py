@@ -12,6 +12,7 @@ from pulumi_posthog.local import hogql
 from pulumi_posthog.local.destination_rules import validate_destination
 from pulumi_posthog.local.destinations import catalogue
 from pulumi_posthog.local.errors import ServerError
+from pulumi_posthog.local.hogql import modifiers
 from pulumi_posthog.local.models import BatchExport, BatchExportDestination, Team
 from pulumi_posthog.local.serializers.config_values import encrypted_round_trip, recursive_dict_merge
 from pulumi_posthog.local.serializers.destination import DestinationSerializer, profile
@@ -44,11 +45,42 @@ class HogQLQuery2025Field(serializers.Field):
         raise NotImplementedError
 
 
+class HogQLModifiersField(serializers.JSONField):
+    """PostHog's ``HogQLModifiersField``: validated as ``HogQLQueryModifiers``, stored without null entries."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        try:
+            return modifiers.validate(value)
+        except modifiers.ModifiersError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+def key_columns(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(allow_null=False, allow_blank=False),
+        required=False,
+        allow_null=True,
+        allow_empty=False,
+        **kwargs,
+    )
+
+
+LATEST_ONLY_FIELDS = ("hogql_modifiers", "primary_key", "version_key", "incremental_mode")
+INCREMENTAL_MODES = ("APPEND", "MERGE")
+
+
 class BatchExportSerializer(serializers.ModelSerializer):
     destination = DestinationSerializer()
     latest_runs = serializers.SerializerMethodField()
     interval = serializers.ChoiceField(choices=INTERVALS["latest"])
     hogql_query = serializers.CharField(required=False, allow_null=True)
+    hogql_modifiers = HogQLModifiersField(required=False, allow_null=True)
+    primary_key = key_columns()
+    version_key = key_columns()
+    incremental_mode = serializers.ChoiceField(
+        choices=INCREMENTAL_MODES, default=serializers.CreateOnlyDefault("APPEND")
+    )
     filters = serializers.JSONField(required=False, allow_null=True)
     timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, allow_null=True)
     offset_day = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=6)
@@ -71,6 +103,10 @@ class BatchExportSerializer(serializers.ModelSerializer):
             "end_at",
             "latest_runs",
             "hogql_query",
+            "hogql_modifiers",
+            "primary_key",
+            "version_key",
+            "incremental_mode",
             "schema",
             "filters",
             "timezone",
@@ -92,6 +128,8 @@ class BatchExportSerializer(serializers.ModelSerializer):
                 choices=MODELS["2025"], required=False, allow_null=True, allow_blank=True
             )
             fields["hogql_query"] = HogQLQuery2025Field(required=False, write_only=True)
+            for name in LATEST_ONLY_FIELDS:
+                del fields[name]
         return fields
 
     @property
@@ -104,7 +142,12 @@ class BatchExportSerializer(serializers.ModelSerializer):
 
     # -- field validation ------------------------------------------------------------------------------------
     def validate_model(self, model: str | None) -> str | None:
-        if profile() == "latest" and self.instance is not None and model != self.instance.model:
+        if profile() != "latest":
+            return model
+        # check_hogql_batch_exports_enabled, a field-level PermissionDenied: a 403 before any 400
+        if model == "hogql" and (self.team is None or not self.team.has_flag("hogql-batch-exports")):
+            raise exceptions.PermissionDenied("HogQL batch exports are not enabled for this team.")
+        if self.instance is not None and model != self.instance.model:
             raise serializers.ValidationError("Changing models is not supported. Create a new batch export instead.")
         return model
 
@@ -163,6 +206,11 @@ class BatchExportSerializer(serializers.ModelSerializer):
 
     # -- object validation -----------------------------------------------------------------------------------
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if profile() == "latest":
+            if attrs.get("interval") is not None:
+                self._convert_offsets(attrs)
+            self._validate_model_query(attrs)
+            return attrs
         destination = attrs.get("destination")
         if destination and destination.get("type") == "HTTP":
             model = attrs.get("model")
@@ -170,8 +218,6 @@ class BatchExportSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError("HTTP batch exports only support the events model")
         if attrs.get("interval") is not None:
             self._convert_offsets(attrs)
-        if profile() == "latest":
-            self._validate_model_query(attrs)
         return attrs
 
     def _convert_offsets(self, attrs: dict[str, Any]) -> None:
@@ -181,7 +227,7 @@ class BatchExportSerializer(serializers.ModelSerializer):
         day, hour = attrs.pop("offset_day", None), attrs.pop("offset_hour", None)
         if interval == "day":
             if day_given and day is not None:
-                raise serializers.ValidationError("offset_day should not be specified for daily intervals")
+                raise self._offset_error("offset_day", "offset_day should not be specified for daily intervals")
             if hour_given:
                 attrs["interval_offset"] = hour * 3600 if hour is not None else None
             elif not self.partial:
@@ -193,37 +239,79 @@ class BatchExportSerializer(serializers.ModelSerializer):
                 attrs["interval_offset"] = None
         else:
             if day_given and day is not None:
-                raise serializers.ValidationError("offset_day is not applicable for non-daily/weekly intervals")
+                raise self._offset_error("offset_day", "offset_day is not applicable for non-daily/weekly intervals")
             if hour_given and hour is not None:
-                raise serializers.ValidationError("offset_hour is not applicable for non-daily/weekly intervals")
+                raise self._offset_error("offset_hour", "offset_hour is not applicable for non-daily/weekly intervals")
             attrs["interval_offset"] = None
 
-    def _validate_model_query(self, attrs: dict[str, Any]) -> None:
-        current = self.instance.model if self.instance is not None else attrs["model"]
-        model = attrs.get("model", current)
-        if model == "hogql":
-            if attrs.get("filters"):
-                raise serializers.ValidationError({"filters": "'filters' are not supported when 'model' is 'hogql'"})
-            if self.team is None or not self.team.has_flag("hogql-batch-exports"):
-                raise exceptions.PermissionDenied("HogQL batch exports are not enabled for this team.")
-            query = attrs.get("hogql_query", self.instance.hogql_query if self.instance is not None else None)
-            if not query:
-                raise serializers.ValidationError({"hogql_query": "'hogql_query' is required when 'model' is 'hogql'"})
-            try:
-                hogql.parse_and_resolve(query)
-            except hogql.HogQLError as exc:
-                raise serializers.ValidationError({"hogql_query": str(exc)}) from None
+    @staticmethod
+    def _offset_error(name: str, message: str) -> serializers.ValidationError:
+        """Newest PostHog names the offset (``{name: message}``); 2025 raised the bare message."""
+        return serializers.ValidationError({name: message} if profile() == "latest" else message)
+
+    def _model(self, attrs: dict[str, Any]) -> str:
+        """PostHog's ``_get_model``: the instance's model on update (it cannot change), else the request's."""
+        return self.instance.model if self.instance is not None else attrs["model"]
+
+    def _only_for(self, attrs: dict[str, Any], name: str, model: str) -> None:
+        """``_validate_attribute_only_supported_for_model``: a non-null ``name`` needs ``model``."""
+        if attrs.get(name) is None:
             return
-        if attrs.get("filters") and model != "events":
-            raise serializers.ValidationError(
-                {"filters": f"'filters' is only supported for 'events' not '{model}' model"}
-            )
+        current = self._model(attrs)
+        if current != model:
+            raise serializers.ValidationError({name: f"'{name}' is only supported for '{model}' not '{current}' model"})
+
+    def is_grandfathered(self) -> bool:
+        """Teams that already have an export with a ``schema`` keep events queries (PostHog filters on
+        ``BatchExport.objects``, so deleted exports count too)."""
+        return self.team is not None and BatchExport.objects.filter(team=self.team, schema__isnull=False).exists()
+
+    def _validate_model_query(self, attrs: dict[str, Any]) -> None:
+        """The newest ``validate()`` after the offsets (products/batch_exports/backend/presentation/views/
+        batch_export/exports.py): model-specific attributes, then the query of the events or hogql model."""
+        model = self._model(attrs)
+        destination = attrs.get("destination")
+        if destination and destination.get("type") == "HTTP" and model != "events":
+            raise serializers.ValidationError("HTTP batch exports only support the events model")
+        self._only_for(attrs, "filters", "events")
+        # Pre-defined models have these hard-coded; only the hogql model takes them.
+        for name in ("hogql_modifiers", "primary_key", "version_key"):
+            self._only_for(attrs, name, "hogql")
         query = attrs.get("hogql_query")
-        if query is not None:
+        if model == "events" and query is not None and self.is_grandfathered():
             try:
                 self._parsed_query = hogql.validate_events_query(query, "latest")
             except hogql.HogQLError as exc:
                 raise serializers.ValidationError(str(exc)) from None
+        else:
+            self._only_for(attrs, "hogql_query", "hogql")
+        if model == "hogql":
+            self._validate_hogql_query(attrs)
+
+    def _saved(self, attrs: dict[str, Any], name: str) -> Any:
+        return attrs.get(name, getattr(self.instance, name) if self.instance is not None else None)
+
+    def _validate_hogql_query(self, attrs: dict[str, Any]) -> None:
+        """The query, then its keys: ``MERGE`` needs a ``primary_key``, and keys must be result columns."""
+        query = self._saved(attrs, "hogql_query")
+        if query is None:
+            raise serializers.ValidationError({"hogql_query": "'hogql_query' is required when 'model' is 'hogql'"})
+        try:
+            parsed = hogql.parse_and_resolve(query)
+        except hogql.HogQLError as exc:
+            raise serializers.ValidationError({"hogql_query": str(exc)}) from None
+        columns = hogql.output_columns(parsed)
+        primary_key = set(self._saved(attrs, "primary_key") or ())
+        if not primary_key and self._saved(attrs, "incremental_mode") == "MERGE":
+            raise serializers.ValidationError(
+                {"primary_key": "'primary_key' is required when 'incremental_mode' is 'MERGE'"}
+            )
+        for name, keys in (("primary_key", primary_key), ("version_key", set(self._saved(attrs, "version_key") or ()))):
+            missing = sorted(keys - columns) if columns is not None else []
+            if missing:
+                raise serializers.ValidationError(
+                    {name: f"'{name}' contains columns that are not present in the query: {','.join(missing)}"}
+                )
 
     # -- persistence -----------------------------------------------------------------------------------------
     def _schema_for(self, query: Any) -> dict[str, Any]:
@@ -267,6 +355,11 @@ class BatchExportSerializer(serializers.ModelSerializer):
         destination_data = validated_data.pop("destination", None)
         query_given = "hogql_query" in validated_data
         query = validated_data.pop("hogql_query", None)
+        source_attrs = {
+            k: validated_data.pop(k) for k in ("hogql_modifiers", "primary_key", "version_key") if k in validated_data
+        }
+        if instance.model == "hogql":
+            validated_data.update(source_attrs)  # other models: validate() let only nulls through, and they are unused
         destination = instance.destination
         if destination_data:
             if profile() == "latest":

@@ -43,8 +43,14 @@ def coerce_declared(config: dict[str, Any], destination: Destination | None) -> 
     out = dict(config)
     for field in destination.fields:
         value = out.get(field.name)
-        if field.kind in (bool, int) and isinstance(value, str):
-            converted, ok = try_convert(value, field.kind)
+        kind = field.kind or field.reads_as
+        if not isinstance(value, str):
+            continue
+        # service.py coerce_config_to_declared_types: "true" (any case) is True, any other string False
+        if kind is bool:
+            out[field.name] = value.lower() == "true"
+        elif kind is int:
+            converted, ok = try_convert(value, int)
             if ok:
                 out[field.name] = converted
     return out

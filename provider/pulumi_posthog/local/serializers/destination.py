@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from pulumi_posthog.local.destinations import catalogue, secret_fields
+from pulumi_posthog.local.destinations import catalogue, secret_fields, type_choices
 from pulumi_posthog.local.errors import ServerError
 from pulumi_posthog.local.models import BatchExportDestination, Integration
 from pulumi_posthog.local.serializers.config_values import coerce_declared, strip_secrets, try_convert
@@ -41,7 +41,7 @@ class DestinationSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = list(catalogue(profile()))
+        self.fields["type"].choices = type_choices(profile())
         # Newest declares ``config`` (required); the 2025 serializer took the model field (``default=dict``).
         self.fields["config"].required = profile() == "latest"
 
@@ -49,7 +49,9 @@ class DestinationSerializer(serializers.ModelSerializer):
         """Unknown keys, missing required keys (not on PATCH), declared types with str→bool/int coercion."""
         if "type" not in attrs or "config" not in attrs or not isinstance(attrs["config"], dict):
             raise ServerError()  # PostHog indexes attrs["type"] / attrs["config"] directly: KeyError → 500
-        destination = catalogue(profile())[attrs["type"]]
+        destination = catalogue(profile()).get(attrs["type"])
+        if destination is None:
+            raise ServerError()  # newest PostHog: DESTINATION_WORKFLOWS["S3"], a KeyError → 500
         config: dict[str, Any] = attrs["config"]
         unknown = sorted(set(config) - destination.field_names() - set(destination.base_inputs))
         if unknown:

@@ -57,8 +57,8 @@ class BackfillViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveMod
         if export is None:
             raise exceptions.NotFound("BatchExport not found.")
         if get_options().profile == "latest":
-            created = backfilling.create_latest(self.team, export, request.data)
-            return Response({"backfill_id": str(created.id)}, status=status.HTTP_201_CREATED)
+            backfill_id = backfilling.create_latest(self.team, export, request.data)
+            return Response({"backfill_id": str(backfill_id)}, status=status.HTTP_201_CREATED)
         created = backfilling.create_2025(self.team, export, request.data)
         return Response({"backfill_id": created.workflow_id})
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from pulumi_posthog.local import state
+from pulumi_posthog.local import hogql, state
 from pulumi_posthog.local.bootstrap import bootstrap, mask
 from pulumi_posthog.local.errors import envelope
+from pulumi_posthog.local.integration_kinds.network import canonical_host
 from pulumi_posthog.local.models import (
     BatchExport,
     BatchExportBackfill,
@@ -256,16 +257,53 @@ def requests_seen(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
 
 @control_view(("GET", "PUT"))
 def backfill_settings(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
-    """How many backfills may run per team, and how long a simulated backfill takes to complete."""
+    """How many backfills may run per team, how long a simulated backfill takes to complete, and how long after
+    the 201 its row is written (``row_delay_seconds``, latest profile)."""
     current = state.get()
     if request.method == "PUT":
         if "max_concurrent" in body:
             current.max_concurrent_backfills = int(body["max_concurrent"])
         if "complete_after_seconds" in body:
             current.backfill_seconds = float(body["complete_after_seconds"])
+        if "row_delay_seconds" in body:
+            current.backfill_row_delay_seconds = _seconds(body, "row_delay_seconds")
     return JsonResponse(
-        {"max_concurrent": current.max_concurrent_backfills, "complete_after_seconds": current.backfill_seconds}
+        {
+            "max_concurrent": current.max_concurrent_backfills,
+            "complete_after_seconds": current.backfill_seconds,
+            "row_delay_seconds": current.backfill_row_delay_seconds,
+        }
     )
+
+
+@control_view(("GET", "PUT"))
+def aws(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """IAM propagation: ``{"assume_role_fails_for_seconds": N}`` makes the assume-role check of a role ARN first
+    seen less than N seconds ago fail with PostHog's "AWS role ARN is not valid"; 0 turns it off."""
+    current = state.get()
+    if request.method == "PUT" and "assume_role_fails_for_seconds" in body:
+        current.assume_role_fails_for_seconds = _seconds(body, "assume_role_fails_for_seconds")
+    return JsonResponse({"assume_role_fails_for_seconds": current.assume_role_fails_for_seconds})
+
+
+@control_view(("GET", "PUT"))
+def dns(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """``{"unresolvable": [hosts]}``: host names that do not resolve (yet), refused where PostHog resolves hosts
+    (Postgres/Redshift integrations and export hosts, integration endpoint URLs). PUT replaces the list."""
+    current = state.get()
+    if request.method == "PUT" and "unresolvable" in body:
+        hosts = body["unresolvable"]
+        if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+            raise ControlError("unresolvable must be a list of host names.", attr="unresolvable")
+        current.unresolvable_hosts = frozenset(canonical_host(h) for h in hosts)
+    return JsonResponse({"unresolvable": sorted(current.unresolvable_hosts)})
+
+
+def _seconds(body: dict[str, Any], name: str) -> float:
+    value = body[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ControlError(f"{name} must be a number of seconds (0 or more).", attr=name)
+    return float(value)
 
 
 @control_view(("PATCH",))
@@ -310,6 +348,24 @@ def simulate_runs(request: HttpRequest, body: dict[str, Any], batch_export_id: s
             export.save(update_fields=["paused", "last_paused_at", "last_updated_at"])
             auto_paused = True
     return JsonResponse({"runs": created, "paused": export.paused, "auto_paused": auto_paused}, status=201)
+
+
+@control_view(("PUT",))
+def legacy_query(request: HttpRequest, body: dict[str, Any], batch_export_id: str) -> JsonResponse:
+    """Give an export the events ``hogql_query`` and ``schema`` older PostHog stored, so that its team is one
+    the newest PostHog still lets write events queries (it checks for an export with a ``schema``)."""
+    export = _get(BatchExport, "BatchExport not found.", id=batch_export_id, deleted=False)
+    query = body.get("hogql_query")
+    if not isinstance(query, str):
+        raise ControlError("hogql_query must be a string.", attr="hogql_query")
+    try:
+        parsed = hogql.validate_events_query(query, "latest")
+    except hogql.HogQLError as exc:
+        raise ControlError(str(exc), attr="hogql_query") from None
+    export.hogql_query = query
+    export.schema = hogql.events_schema(parsed)
+    export.save(update_fields=["hogql_query", "schema", "last_updated_at"])
+    return JsonResponse({"id": str(export.id), "schema": export.schema})
 
 
 @control_view(("POST",))

@@ -24,6 +24,7 @@ from pulumi_posthog.local.permissions import (
     require_level,
 )
 from pulumi_posthog.local.projects import create_project_with_team
+from pulumi_posthog.local.settings import get_options
 
 MAX_SLUG_LENGTH = 48
 ALL_FEATURES = [
@@ -44,6 +45,20 @@ GATED_FIELDS = {
     "allow_publicly_shared_resources": "organization_security_settings",
     "members_can_use_personal_api_keys": "organization_security_settings",
 }
+
+
+# Fields of the newest OrganizationSerializer that the 2025 API did not have.
+NEWEST_FIELDS = (
+    "enforce_verified_domains",
+    "members_can_create_projects",
+    "members_can_see_org_members",
+    "is_ai_training_opted_in",
+    "is_ai_training_locked",
+    "is_ai_training_cta_shown",
+    "is_hipaa",
+    "default_anonymize_ips",
+    "is_pending_deletion",
+)
 
 
 def unique_slug(name: str) -> str:
@@ -133,15 +148,24 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "metadata",
             "customer_id",
             "enforce_2fa",
+            "enforce_verified_domains",
             "members_can_invite",
+            "members_can_create_projects",
             "members_can_use_personal_api_keys",
+            "members_can_see_org_members",
             "allow_publicly_shared_resources",
             "member_count",
             "is_ai_data_processing_approved",
+            "is_ai_training_opted_in",
+            "is_ai_training_locked",
+            "is_ai_training_cta_shown",
+            "is_hipaa",
             "default_experiment_stats_method",
+            "default_anonymize_ips",
             "default_role_id",
             "is_active",
             "is_not_active_reason",
+            "is_pending_deletion",
         ]
         read_only_fields = [
             "id",
@@ -156,7 +180,22 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "metadata",
             "customer_id",
             "member_count",
+            "is_ai_training_locked",
+            "is_ai_training_cta_shown",
+            "is_hipaa",
+            "is_pending_deletion",
         ]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if get_options().profile == "latest":
+            # "Legacy field; member-join emails are controlled per user in account notification settings": read
+            # only, so a write is silently ignored (DRF drops read-only input).
+            fields["is_member_join_email_enabled"] = serializers.BooleanField(read_only=True)
+        else:
+            for name in NEWEST_FIELDS:
+                del fields[name]
+        return fields
 
     def _user(self) -> User:
         return self.context["request"].user

@@ -58,13 +58,14 @@ class RunViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @action(methods=["POST"], detail=True, required_scopes=["batch_export:write"])
     def retry(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """A retry is a backfill of the run's data interval (newest: 201 with its id; 2025: 200, workflow id)."""
+        """A retry is a backfill of the run's data interval. It answers what ``backfill_export`` returns, the
+        workflow id (newest: with a 201; 2025: a 200)."""
         run = self.get_object()
         created = backfilling.start_backfill(
             self.team, run.batch_export, run.data_interval_start, run.data_interval_end
         )
         if get_options().profile == "latest":
-            return Response({"backfill_id": str(created.id)}, status=status.HTTP_201_CREATED)
+            return Response({"backfill_id": created.workflow_id}, status=status.HTTP_201_CREATED)
         return Response({"backfill_id": created.workflow_id})
 
     @action(methods=["POST"], detail=True, required_scopes=["batch_export:write"])
