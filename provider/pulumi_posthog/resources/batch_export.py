@@ -17,7 +17,8 @@ from pulumi_posthog.resources.batch_export_rules import (
     parse_datetime,
 )
 from pulumi_posthog.resources.engine import register
-from pulumi_posthog.resources.program import PostHogResource, secret_values
+from pulumi_posthog.resources.export_secrets import mark_secret, restore_omitted
+from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import write_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
@@ -48,11 +49,6 @@ def integration_of(destination: dict[str, Any]) -> Any:
     """The destination's integration id as an int (programs pass an Integration's ``id`` output, a string)."""
     value = plain(destination.get("integration_id", destination.get("integration")))
     return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
-def secret_keys(type_: str) -> frozenset[str]:
-    spec = TYPES.get(type_)
-    return spec.secret if spec else frozenset()
 
 
 def normalized_config(type_: str, config: dict[str, Any] | None) -> dict[str, Any]:
@@ -172,11 +168,8 @@ class BatchExportSpec(ResourceSpec):
         """Outputs: PostHog's view, with configured secrets kept (PostHog never returns them)."""
         server_destination = server.get("destination") or {}
         type_ = server_destination.get("type") or (inputs.get("destination") or {}).get("type", "")
-        config = normalized_config(type_, server_destination.get("config"))
-        configured = (inputs.get("destination") or {}).get("config") or {}
-        for key in secret_keys(type_):
-            if configured.get(key) is not None:
-                config[key] = plain(configured[key])
+        configured = plain((inputs.get("destination") or {}).get("config") or {})
+        config = restore_omitted(type_, normalized_config(type_, server_destination.get("config")), configured)
         destination: dict[str, Any] = {"type": type_, "config": config}
         integration = integration_of(server_destination)
         if integration is not None:
@@ -343,11 +336,7 @@ def _secret_destination(destination: Any) -> Any:
         return pulumi.Output.secret(destination) if isinstance(destination, pulumi.Output) else destination
     type_ = destination.get("type")
     config = destination.get("config")
-    if isinstance(type_, str):
-        wrapped = secret_values(config, secret_keys(type_))
-    else:
-        wrapped = pulumi.Output.secret(config) if config is not None else None
-    return {**destination, "config": wrapped} if config is not None else destination
+    return {**destination, "config": mark_secret(type_, config)} if config is not None else destination
 
 
 class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
