@@ -19,7 +19,7 @@ from pulumi_posthog.resources.batch_export_rules import (
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.export_secrets import mark_secret, restore_omitted
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.reconcile import Lookup, adoption_notice, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
@@ -196,23 +196,47 @@ class BatchExportSpec(ResourceSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = client.get_batch_export(project, adopt)
-            # PostHog never returns secrets, so the configured ones cannot be compared: they are sent, so that
-            # what the state holds is what PostHog uses.
-            unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
-            state = self.outs(current, unseen, project)
-            changes = self.diff(state, inputs).changed
-            if changes:
-                ctx.warn(f"adopting batch export '{current.get('name')}' ({adopt}); changing {', '.join(changes)}")
-                return adopt, self.update(ctx, adopt, state, inputs)
-            return adopt, state
-        created, _ = write_once(
+            return adopt, self._adopt(ctx, client.get_batch_export(project, adopt), inputs, project, None)
+        created, how = create_once(
             lambda: client.create_batch_export(project, body),
-            lambda: client.list_batch_exports(project),
-            lambda e: same_export(e, body),
-            f"batch export '{body['name']}'",
+            Lookup(
+                what=f"batch export '{body['name']}'",
+                look_for=f"a batch export named '{body['name']}' in project {project} "
+                f"({body['destination']['type']}, every {body.get('interval')})",
+                candidates=lambda: client.list_batch_exports(project),
+                matches=lambda server: self.same_object(server, inputs, project),
+                namespace=self.name,
+                key=f"{project}/{body['name']}",
+            ),
+            ctx.warn,
         )
+        if how == "adopted":
+            notice = adoption_notice(f"batch export '{body['name']}'", created)
+            return str(created["id"]), self._adopt(ctx, created, inputs, project, notice)
         return str(created["id"]), self.outs(created, inputs, project)
+
+    def same_object(self, server: dict[str, Any], inputs: dict[str, Any], project: Any) -> bool:
+        """Whether a listed export is what ``inputs`` declare: everything the create sends that PostHog returns
+        (name, model, interval, schedule, destination type, integration and non-secret config…), compared the
+        way ``diff`` compares state (PostHog never returns secrets, so those are taken as declared)."""
+        return not self.diff(self.outs(server, inputs, project), inputs).changed
+
+    def _adopt(
+        self, ctx: Context, current: dict[str, Any], inputs: dict[str, Any], project: Any, notice: str | None
+    ) -> dict[str, Any]:
+        """Outputs for an existing export taken over; what differs (secrets at least: PostHog never returns
+        them, so they are sent, and what the state holds is what PostHog uses) is updated."""
+        id_ = str(current["id"])
+        unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
+        state = self.outs(current, unseen, project)
+        changes = self.diff(state, inputs).changed
+        if notice:
+            ctx.warn(notice)
+        if changes:
+            if not notice:
+                ctx.warn(f"adopting batch export '{current.get('name')}' ({id_}); changing {', '.join(changes)}")
+            return self.update(ctx, id_, state, inputs)
+        return state
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         project = state.get("project_id")
@@ -263,21 +287,6 @@ class BatchExportSpec(ResourceSpec):
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         ctx.client.delete_batch_export(state.get("project_id"), id_)
-
-
-def same_export(server: dict[str, Any], body: dict[str, Any]) -> bool:
-    """Whether a listed export is the one ``body`` created: name and what a replacement changes (type, model).
-
-    A replacement creates its new export before deleting the old one, under the same name: comparing the
-    replace-forcing fields keeps reconciliation from adopting the export being replaced.
-    """
-    destination = server.get("destination") or {}
-    return (
-        server.get("name") == body["name"]
-        and destination.get("type") == body["destination"]["type"]
-        and (server.get("model") or "events") == body.get("model", "events")
-        and same(integration_of(destination), integration_of(body["destination"]))
-    )
 
 
 def config_changes(type_: str, old: Any, new: Any) -> dict[str, Any]:
