@@ -217,6 +217,18 @@ def test_a_create_killed_by_sigkill_is_adopted_by_the_next_up_not_doubled(
     assert [m for m, _, _ in rerun.requests if m == "POST"] == []
 
 
+def test_the_creates_of_one_up_share_one_listing_per_project(
+    fault_stack: Stack, project: int, no_recent_env: None
+) -> None:
+    """The look before a create costs one GET per project and ``pulumi up``, not one per export."""
+    names = [unique("batch") for _ in range(4)]
+
+    fault_stack.up([export(project, n, resource=f"export-{i}") for i, n in enumerate(names)]).expect_ok()
+
+    assert fault_stack.calls_to("/batch_exports/") == {"GET": 1, "POST": 4}
+    assert sorted(e["name"] for e in exports_on(fault_stack.server, project)) == sorted(names)
+
+
 # ----- 5: an ambiguous create whose check cannot list: "may exist", then adopted ----------------------------------
 
 

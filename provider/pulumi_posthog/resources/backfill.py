@@ -100,12 +100,13 @@ class BackfillSpec(ResourceSpec):
                 look_for=f"a backfill of batch export {export} from {start or 'the beginning'} to {end}",
                 candidates=lambda: [{**b, "backfill_id": b.get("id")} for b in _list(client, project, export)],
                 matches=lambda b: same_bounds(b, start, end, parent),
-                namespace=self.name,
+                scope=f"backfills of export {export}",
                 key=f"{project}/{export}/{start}/{end}",
                 recovery="a new `pulumi up` starts it again (PostHog never deduplicates backfills): look at the "
                 "export's backfills in PostHog first, and remove this resource from the program if it ran",
             ),
             ctx.warn,
+            ctx.memo,
         )
         if how == "adopted":
             ctx.warn(adoption_notice(f"backfill of export {export} ({start or 'the beginning'} → {end})", result))

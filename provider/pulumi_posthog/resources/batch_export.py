@@ -205,10 +205,11 @@ class BatchExportSpec(ResourceSpec):
                 f"({body['destination']['type']}, every {body.get('interval')})",
                 candidates=lambda: client.list_batch_exports(project),
                 matches=lambda server: self.same_object(server, inputs, project),
-                namespace=self.name,
+                scope=f"batch exports of project {project}",
                 key=f"{project}/{body['name']}",
             ),
             ctx.warn,
+            ctx.memo,
         )
         if how == "adopted":
             notice = adoption_notice(f"batch export '{body['name']}'", created)

@@ -62,6 +62,7 @@ class PostHogProvider(ResourceProvider):
         self.connection = connection
         self._stack: dict[str, Any] = {}
         self._created: set[str] = set()  # ids this plugin process created (one process per `pulumi up`)
+        self._memo: dict[str, Any] = {}  # the specs' state for this command (Context.memo)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PostHogProvider, (self.resource, self.connection) if self.connection else (self.resource,))
@@ -76,7 +77,7 @@ class PostHogProvider(ResourceProvider):
 
     def _context(self) -> Context:
         stack = getattr(self, "_stack", {})
-        return Context(client=client_for(self.connection, stack), warn=_warn)
+        return Context(client=client_for(self.connection, stack), warn=_warn, memo=self._memo)
 
     def _fail(self, action: str, id_: str | None, props: dict[str, Any], exc: Exception) -> PostHogResourceError:
         label = props.get("name")

@@ -12,8 +12,9 @@ Two moments decide whether a create makes a second object:
   is none, fail naming them when there are several — and fail saying the object may exist when the listing itself
   fails (a failed listing is never "nothing was created").
 
-Ids this process created or adopted are never adopted again by another resource (two copies of one declaration in a
-program, created in one ``pulumi up``).
+Ids created or adopted in this command are never adopted again by another resource (two copies of one declaration
+in a program, created in one ``pulumi up``). The listing before the POST is made once per scope and command (a
+project's exports, an export's backfills): an interrupted run's object is older than this command.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ RECENT_ENV = "POSTHOG_ADOPT_RECENT_SECONDS"
 DEFAULT_RECENT = timedelta(minutes=10)
 RECOVERY = "put its id in adopt_id (or delete it in PostHog) before running `pulumi up` again"
 
-_claimed: set[tuple[str, str]] = set()
-_claimed_lock = threading.Lock()
+_lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
 
 
@@ -76,17 +76,18 @@ class Lookup:
     """How to find the object one create makes: list the candidates and test one against what is declared.
 
     ``what`` names it in messages ("batch export 'nightly'"); ``look_for`` tells a person what to search PostHog
-    for; ``namespace`` + ``key`` serialize creates of the same declaration in this process.
+    for; ``scope`` names what ``candidates`` lists (one listing per scope and command is shared by its creates);
+    ``key`` is the declaration (its creates run one at a time); ``recovery`` is what a person does once the object
+    is too old for the next ``pulumi up`` to adopt it.
     """
 
     what: str
     look_for: str
     candidates: Callable[[], Iterable[dict[str, Any]]]
     matches: Callable[[dict[str, Any]], bool]
-    namespace: str
+    scope: str
     key: str = ""
     recovery: str = RECOVERY
-    """What a person does once the object is too old to be adopted by the next ``pulumi up``."""
 
 
 # ----- time ---------------------------------------------------------------------------------------------------
@@ -134,29 +135,49 @@ def _shown(delta: timedelta) -> str:
     return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
 
 
-# ----- claims: ids this process created or adopted --------------------------------------------------------------
+# ----- claims and listings kept for one command (Context.memo) -------------------------------------------------
 
 
-def claim(namespace: str, obj_id: Any) -> None:
-    if obj_id is None:
-        return
-    with _claimed_lock:
-        _claimed.add((namespace, str(obj_id)))
+def _claims(memo: dict[str, Any]) -> set[str]:
+    """Ids created or adopted in this command: never adopted again by another resource."""
+    with _lock:
+        return memo.setdefault("reconcile.claimed", set())
 
 
-def claimed(namespace: str) -> set[str]:
-    with _claimed_lock:
-        return {obj_id for ns, obj_id in _claimed if ns == namespace}
+def claim(memo: dict[str, Any], scope: str, obj_id: Any) -> None:
+    if obj_id is not None:
+        claims = _claims(memo)
+        with _lock:
+            claims.add(f"{scope}\0{obj_id}")
+
+
+def claimed(memo: dict[str, Any], scope: str) -> set[str]:
+    claims = _claims(memo)
+    with _lock:
+        return {c.split("\0", 1)[1] for c in claims if c.startswith(f"{scope}\0")}
 
 
 @contextmanager
-def _serialized(namespace: str, key: str) -> Iterator[None]:
-    """One create at a time per declaration (the plugin serves several calls at once)."""
-    name = f"{namespace}\0{key}"
-    with _claimed_lock:
+def _one_at_a_time(name: str) -> Iterator[None]:
+    """One at a time per name in this process (the plugin serves several calls at once)."""
+    with _lock:
         lock = _key_locks.setdefault(name, threading.Lock())
     with lock:
         yield
+
+
+def _listing(memo: dict[str, Any], lookup: Lookup) -> list[dict[str, Any]] | None:
+    """What existed before this command's creates in ``lookup.scope``: listed once per command (an interrupted
+    run's object is older than this command), ``None`` when this PostHog cannot list it."""
+    with _lock:
+        listings: dict[str, Any] = memo.setdefault("reconcile.listings", {})
+    with _one_at_a_time(f"listing\0{lookup.scope}"):
+        if lookup.scope not in listings:
+            try:
+                listings[lookup.scope] = list(lookup.candidates())
+            except EndpointNotFoundError:
+                listings[lookup.scope] = None  # create as before; an ambiguous POST is still checked
+        return listings[lookup.scope]
 
 
 # ----- before the POST ------------------------------------------------------------------------------------------
@@ -166,25 +187,24 @@ def create_once(
     post: Callable[[], dict[str, Any]],
     lookup: Lookup,
     warn: Callable[[str], None],
+    memo: dict[str, Any],
     attempts: int = 4,
 ) -> tuple[dict[str, Any], str]:
     """Create the object once: ``(object, how)``, ``how`` being ``created``, ``reconciled`` or ``adopted``.
 
-    ``adopted``: an identical object created within the recent window (and not claimed here) was found before
-    POSTing; the caller brings what PostHog cannot show (secrets) up to date. One listing per create.
+    ``adopted``: an identical object created within the recent window, and not claimed in this command, was
+    found before POSTing; the caller warns and brings up to date what PostHog cannot show (secrets). The listing
+    is made once per scope and command (``memo`` is the provider's Context.memo).
     """
-    with _serialized(lookup.namespace, lookup.key):
-        known = claimed(lookup.namespace)
+    with _one_at_a_time(f"create\0{lookup.scope}\0{lookup.key}"):
+        known = claimed(memo, lookup.scope)
         window = recent_window()
         if window > timedelta(0):
-            try:
-                listed = list(lookup.candidates())
-            except EndpointNotFoundError:
-                listed = None  # this PostHog cannot list them: create as before, reconcile on failure
+            listed = _listing(memo, lookup)
             if listed is not None:
                 found = _recent(listed, lookup, known, window)
                 if found is not None:
-                    claim(lookup.namespace, found["id"])
+                    claim(memo, lookup.scope, found.get("id"))
                     return found, "adopted"
                 known |= {str(obj.get("id")) for obj in listed}
         created, reconciled = write_once(
@@ -197,10 +217,8 @@ def create_once(
             look_for=lookup.look_for,
             recovery=lookup.recovery,
         )
-        claim(lookup.namespace, created.get("id"))
-        if not reconciled:
-            return created, "created"
-        return created, "reconciled"
+        claim(memo, lookup.scope, created.get("id"))
+        return created, "reconciled" if reconciled else "created"
 
 
 def _recent(listed: list[dict[str, Any]], lookup: Lookup, known: set[str], window: timedelta) -> dict[str, Any] | None:
