@@ -21,8 +21,17 @@ import pytest
 
 from tests.conftest import LocalServer
 from tests.harness import PluginProcess, Result
-from tests.resources.conftest import Stack, backfill, batch_export
-from tests.resources.test_faults import HTTP, HTTP_SECRETS, backfills_on, exports_on, fault, faults_pending, unique
+from tests.resources.conftest import Stack, backfill, batch_export, organization
+from tests.resources.test_faults import (
+    HTTP,
+    HTTP_SECRETS,
+    backfills_on,
+    exports_on,
+    fault,
+    faults_pending,
+    orgs_named,
+    unique,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPORTS = r"/batch_exports/$"
@@ -215,6 +224,23 @@ def test_a_create_killed_by_sigkill_is_adopted_by_the_next_up_not_doubled(
 
     assert rerun.id("export") == left and [e["id"] for e in named(server, project, name)] == [left]
     assert [m for m, _, _ in rerun.requests if m == "POST"] == []
+
+
+def test_an_organization_an_interrupted_run_left_is_adopted_not_doubled(
+    fault_stack: Stack, no_recent_env: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    server, name = fault_stack.server, unique("Org")
+    response = server.api("POST", "/api/organizations/", json={"name": name, "members_can_invite": False})
+    assert response.status_code == 201, response.text
+    left = response.json()["id"]
+    goal = organization("org", name=name, members_can_invite=False, deletion_protection=False)
+
+    fault_stack.up([goal]).expect_ok()
+
+    assert fault_stack.id("org") == left and [o["id"] for o in orgs_named(server, name)] == [left]
+    assert [m for m, _, _ in fault_stack.requests] == ["GET"]  # the look; nothing else to send
+    assert f"adopting {left} instead of creating another one" in capfd.readouterr().err
+    fault_stack.destroy().expect_ok()
 
 
 def test_the_creates_of_one_up_share_one_listing_per_project(
