@@ -13,7 +13,7 @@ from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFound
 from pulumi_posthog.resources.backfill_bounds import cached, same_bounds
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import Lookup, adoption_notice, create_once
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
 
@@ -93,10 +93,10 @@ class BackfillSpec(ResourceSpec):
         project, export = plain(inputs["project_id"]), inputs["batch_export_id"]
         start, end = inputs.get("start_at"), inputs["end_at"]
         parent = cached(lambda: client.get_batch_export(project, export))
-        result, how = create_once(
+        result, _ = create_once(
             lambda: _with_id(client.create_backfill(project, export, start_at=start, end_at=end)),
             Lookup(
-                what=f"backfill of export {export}",
+                what=f"backfill of export {export} ({start or 'the beginning'} → {end})",
                 look_for=f"a backfill of batch export {export} from {start or 'the beginning'} to {end}",
                 candidates=lambda: [{**b, "backfill_id": b.get("id")} for b in _list(client, project, export)],
                 matches=lambda b: same_bounds(b, start, end, parent),
@@ -104,12 +104,13 @@ class BackfillSpec(ResourceSpec):
                 key=f"{project}/{export}/{start}/{end}",
                 recovery="a new `pulumi up` starts it again (PostHog never deduplicates backfills): look at the "
                 "export's backfills in PostHog first, and remove this resource from the program if it ran",
+                several="They export that period more than once: cancel the ones you do not want in PostHog, then "
+                "remove this resource from the program (or run `pulumi up` with POSTHOG_ADOPT_RECENT_SECONDS=0 to "
+                "start it anew).",
             ),
             ctx.warn,
             ctx.memo,
         )
-        if how == "adopted":
-            ctx.warn(adoption_notice(f"backfill of export {export} ({start or 'the beginning'} → {end})", result))
         backfill_id = str(result.get("backfill_id") or result.get("id"))
         # One call: a new backfill is Starting (newest PostHog writes its row later); refresh reads its progress.
         return backfill_id, self.outs(inputs, backfill_id, result.get("status") or "Starting")

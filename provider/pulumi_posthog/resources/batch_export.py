@@ -19,7 +19,7 @@ from pulumi_posthog.resources.batch_export_rules import (
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.export_secrets import mark_secret, restore_omitted
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import Lookup, adoption_notice, create_once
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
@@ -196,7 +196,7 @@ class BatchExportSpec(ResourceSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            return adopt, self._adopt(ctx, client.get_batch_export(project, adopt), inputs, project, None)
+            return adopt, self._adopt(ctx, client.get_batch_export(project, adopt), inputs, project)
         created, how = create_once(
             lambda: client.create_batch_export(project, body),
             Lookup(
@@ -211,9 +211,8 @@ class BatchExportSpec(ResourceSpec):
             ctx.warn,
             ctx.memo,
         )
-        if how == "adopted":
-            notice = adoption_notice(f"batch export '{body['name']}'", created)
-            return str(created["id"]), self._adopt(ctx, created, inputs, project, notice)
+        if how == "adopted":  # an interrupted run's export (create_once warned): send what PostHog cannot show
+            return str(created["id"]), self._adopt(ctx, created, inputs, project, quiet=True)
         return str(created["id"]), self.outs(created, inputs, project)
 
     def same_object(self, server: dict[str, Any], inputs: dict[str, Any], project: Any) -> bool:
@@ -223,7 +222,7 @@ class BatchExportSpec(ResourceSpec):
         return not self.diff(self.outs(server, inputs, project), inputs).changed
 
     def _adopt(
-        self, ctx: Context, current: dict[str, Any], inputs: dict[str, Any], project: Any, notice: str | None
+        self, ctx: Context, current: dict[str, Any], inputs: dict[str, Any], project: Any, quiet: bool = False
     ) -> dict[str, Any]:
         """Outputs for an existing export taken over; what differs (secrets at least: PostHog never returns
         them, so they are sent, and what the state holds is what PostHog uses) is updated."""
@@ -231,10 +230,8 @@ class BatchExportSpec(ResourceSpec):
         unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
         state = self.outs(current, unseen, project)
         changes = self.diff(state, inputs).changed
-        if notice:
-            ctx.warn(notice)
         if changes:
-            if not notice:
+            if not quiet:
                 ctx.warn(f"adopting batch export '{current.get('name')}' ({id_}); changing {', '.join(changes)}")
             return self.update(ctx, id_, state, inputs)
         return state

@@ -9,7 +9,7 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import Lookup, adoption_notice, create_once
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
@@ -132,7 +132,7 @@ class OrganizationSpec(ResourceSpec):
                 current = client.update_organization(current["id"], changes)
             return str(current["id"]), self.outs(current, inputs)
         what = f"organization '{body['name']}'"
-        created, how = create_once(
+        created, _ = create_once(
             lambda: client.create_organization(body),
             Lookup(
                 what=what,
@@ -145,8 +145,6 @@ class OrganizationSpec(ResourceSpec):
             ctx.warn,
             ctx.memo,
         )
-        if how == "adopted":
-            ctx.warn(adoption_notice(what, created))
         return str(created["id"]), self.outs(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -36,6 +36,7 @@ CLOCK_SKEW = timedelta(seconds=120)
 RECENT_ENV = "POSTHOG_ADOPT_RECENT_SECONDS"
 DEFAULT_RECENT = timedelta(minutes=10)
 RECOVERY = "put its id in adopt_id (or delete it in PostHog) before running `pulumi up` again"
+KEEP_ONE = "Keep one: delete the others in PostHog, then run `pulumi up` again with adopt_id set to the one you keep."
 
 _lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
@@ -78,7 +79,7 @@ class Lookup:
     ``what`` names it in messages ("batch export 'nightly'"); ``look_for`` tells a person what to search PostHog
     for; ``scope`` names what ``candidates`` lists (one listing per scope and command is shared by its creates);
     ``key`` is the declaration (its creates run one at a time); ``recovery`` is what a person does once the object
-    is too old for the next ``pulumi up`` to adopt it.
+    is too old for the next ``pulumi up`` to adopt it; ``several`` when more than one matches.
     """
 
     what: str
@@ -88,6 +89,8 @@ class Lookup:
     scope: str
     key: str = ""
     recovery: str = RECOVERY
+    several: str = KEEP_ONE
+    """What a person does when several objects match."""
 
 
 # ----- time ---------------------------------------------------------------------------------------------------
@@ -193,8 +196,8 @@ def create_once(
     """Create the object once: ``(object, how)``, ``how`` being ``created``, ``reconciled`` or ``adopted``.
 
     ``adopted``: an identical object created within the recent window, and not claimed in this command, was
-    found before POSTing; the caller warns and brings up to date what PostHog cannot show (secrets). The listing
-    is made once per scope and command (``memo`` is the provider's Context.memo).
+    found before POSTing (``warn`` says so); the caller brings up to date what PostHog cannot show (secrets).
+    The listing is made once per scope and command (``memo`` is the provider's Context.memo).
     """
     with _one_at_a_time(f"create\0{lookup.scope}\0{lookup.key}"):
         known = claimed(memo, lookup.scope)
@@ -205,6 +208,7 @@ def create_once(
                 found = _recent(listed, lookup, known, window)
                 if found is not None:
                     claim(memo, lookup.scope, found.get("id"))
+                    warn(adoption_notice(lookup.what, found))
                     return found, "adopted"
                 known |= {str(obj.get("id")) for obj in listed}
         created, reconciled = write_once(
@@ -216,6 +220,7 @@ def create_once(
             attempts=attempts,
             look_for=lookup.look_for,
             recovery=lookup.recovery,
+            several=lookup.several,
         )
         claim(memo, lookup.scope, created.get("id"))
         return created, "reconciled" if reconciled else "created"
@@ -235,8 +240,7 @@ def _recent(listed: list[dict[str, Any]], lookup: Lookup, known: set[str], windo
         raise DuplicateObjectsError(
             f"creating {lookup.what}: PostHog already has {len(recent)} objects with the same settings, created in "
             f"the last {_shown(window)} (most likely by earlier `pulumi up` runs that were interrupted): "
-            f"{ids}. Keep one: delete the others in PostHog, then run `pulumi up` again with adopt_id set to the one "
-            "you keep."
+            f"{ids}. {lookup.several}"
         )
     return recent[0] if recent else None
 
@@ -264,7 +268,8 @@ def write_once(
     known_ids: Iterable[Any] = (),
     attempts: int = 4,
     look_for: str | None = None,
-    recovery: str = "",
+    recovery: str = RECOVERY,
+    several: str = KEEP_ONE,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; after an ambiguous failure, look for the object and adopt it, or POST again if none exists.
 
@@ -287,15 +292,14 @@ def write_once(
                     if str(obj.get("id")) not in known and created_since(obj, exc.sent_at) and matches(obj)
                 ]
             except PostHogError as listing:
-                raise _unknown(what, look_for, recovery or RECOVERY, exc, listing) from None
+                raise _unknown(what, look_for, recovery, exc, listing) from None
             if len(found) == 1:
                 return found[0], True
             if len(found) > 1:
                 ids = ", ".join(str(o.get("id")) for o in found)
                 raise DuplicateObjectsError(
                     f"creating {what} had an unknown outcome ({exc.cause.label}) and PostHog now has "
-                    f"{len(found)} matching objects: {ids}. Keep one: delete the others in PostHog, then run "
-                    "`pulumi up` again with adopt_id set to the one you keep."
+                    f"{len(found)} matching objects: {ids}. {several}"
                 ) from None
             # Nothing matches: the write did not happen, so one more POST is safe.
     assert failure is not None
