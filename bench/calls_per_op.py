@@ -282,8 +282,8 @@ def main() -> int:
         ["resource", "preview", "create", "up (same)", "read", "update", "pause", "rename+resume", "delete"],
     )
     print(
-        "\ngoals: preview 0 · create 1 (+1 listing: organizations, exports, backfills) · up without change 0 · read 1 · "
-        "update 1 (+1 only for a pause) · delete 1"
+        "\ngoals: preview 0 · create 1 (+1 listing: organizations, exports, backfills) · up without change 0 · "
+        "read 1 · update 1 (+1 only for a pause) · delete 1"
     )
     notes = sorted({f"{r.resource}: {n}" for r in rows for n in r.notes})
     print("notes:\n" + "\n".join(f"  - {n}" for n in notes))
