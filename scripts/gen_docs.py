@@ -201,9 +201,7 @@ def render_signature(name: str) -> str:
 
 def render_secrets(name: str) -> str:
     if name == "BatchExport":
-        rows = [
-            (f"`{t.name}`", ", ".join(f"`{'.'.join(p)}`" for p in t.secret_paths()) or "—") for t in TYPES.values()
-        ]
+        rows = [(f"`{t.name}`", ", ".join(f"`{'.'.join(p)}`" for p in t.secret_paths()) or "—") for t in TYPES.values()]
         intro = (
             "Destination `config` values that become Pulumi secrets (in the program and in state), per type. A key "
             "with one of these names is secret at any depth of `config` (PostHog leaves them out of its answers "
