@@ -3,6 +3,7 @@ checkpoint, and never a diff after PostHog leaves them out of its answers (it st
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -108,9 +109,13 @@ def test_an_output_on_a_secret_path_is_made_secret_whole() -> None:
     """``copy_inputs=Output`` (built from other resources) cannot be looked into: all of it becomes secret."""
     from pulumi_posthog.resources.export_secrets import mark_secret
 
-    copy_inputs: Any = pulumi.Output.from_input({"authorization": {"aws_secret_access_key": "x"}})
-    marked = mark_secret("Redshift", {"database": "dev", "copy_inputs": copy_inputs, "user": "u"})
+    async def check() -> None:  # Outputs need an event loop (a program has one)
+        copy_inputs: Any = pulumi.Output.from_input({"authorization": {"aws_secret_access_key": "x"}})
+        marked = mark_secret("Redshift", {"database": "dev", "copy_inputs": copy_inputs, "user": "u"})
 
-    assert marked["database"] == "dev"
-    assert isinstance(marked["copy_inputs"], pulumi.Output) and marked["copy_inputs"] is not copy_inputs  # wrapped
-    assert isinstance(marked["user"], pulumi.Output)
+        assert marked["database"] == "dev"
+        assert isinstance(marked["copy_inputs"], pulumi.Output) and marked["copy_inputs"] is not copy_inputs
+        assert await marked["copy_inputs"].is_secret() and await marked["user"].is_secret()
+        assert not await copy_inputs.is_secret()
+
+    asyncio.run(check())
