@@ -206,8 +206,12 @@ def render_signature(name: str) -> str:
 
 def render_secrets(name: str) -> str:
     if name == "BatchExport":
-        rows = [(f"`{t.name}`", ", ".join(f"`{k}`" for k in sorted(t.secret)) or "—") for t in TYPES.values()]
-        intro = "Destination `config` values that become Pulumi secrets (in the program and in state), per type:\n\n"
+        rows = [(f"`{t.name}`", ", ".join(f"`{'.'.join(p)}`" for p in t.secret_paths()) or "—") for t in TYPES.values()]
+        intro = (
+            "Destination `config` values that become Pulumi secrets (in the program and in state), per type. A key "
+            "with one of these names is secret at any depth of `config` (PostHog leaves them out of its answers "
+            "wherever they are); dotted paths are the nested ones PostHog takes:\n\n"
+        )
         return intro + table(("Destination type", "Secret config keys"), rows)
     if name == "Integration":
         rows = [(f"`{kind}`", ", ".join(f"`{k}`" for k in sorted(keys))) for kind, keys in INTEGRATION_SECRETS.items()]

@@ -33,9 +33,15 @@ class DestinationType:
     legacy: bool = False
     unchecked: frozenset[str] = frozenset()
     """Keys PostHog does not type-check on write (declared ``X | None``); they still read back typed."""
+    nested_secrets: tuple[str, ...] = ()
+    """Dotted paths of the secrets inside nested config values (PostHog strips ``secret`` names at any depth)."""
 
     def all_fields(self) -> dict[str, type]:
         return {**BASE_FIELDS, **self.fields}
+
+    def secret_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Where this type's secrets live in ``config``: each ``secret`` name at the top, then the nested ones."""
+        return (*((name,) for name in sorted(self.secret)), *(tuple(p.split(".")) for p in self.nested_secrets))
 
 
 _S3_COMMON: dict[str, type] = {
@@ -48,6 +54,15 @@ _S3_COMMON: dict[str, type] = {
     "legacy_parquet_extension": bool,
 }
 _S3_REQUIRED = ("bucket_name", "region", "prefix")
+# Redshift COPY: ``copy_inputs.authorization`` (an IAM role ARN, an aws-s3 integration id, or these keys) and
+# ``copy_inputs.bucket_credentials`` (an aws-s3 integration id or these keys) — ``RedshiftCopyInputs`` in
+# products/batch_exports/backend/service.py and ``RedshiftCopyInputsSerializer`` in
+# products/batch_exports/backend/api/batch_export.py; both key names are Redshift ``secret_fields``.
+_REDSHIFT_COPY_SECRETS = tuple(
+    f"copy_inputs.{holder}.{key}"
+    for holder in ("authorization", "bucket_credentials")
+    for key in ("aws_access_key_id", "aws_secret_access_key")
+)
 _PARQUET_DEFAULT = {"legacy_parquet_extension": False}
 
 TYPES: dict[str, DestinationType] = {
@@ -154,6 +169,7 @@ TYPES: dict[str, DestinationType] = {
                 "properties_data_type": "varchar",
                 "mode": "INSERT",
             },
+            nested_secrets=_REDSHIFT_COPY_SECRETS,
         ),
         DestinationType(
             "BigQuery",

@@ -23,18 +23,25 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import pulumi
-from pulumi_policy import (
-    EnforcementLevel,
-    Policy,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-from pulumi_policy.proxy import UnknownValueError
+
+try:
+    from pulumi_policy import (
+        EnforcementLevel,
+        Policy,
+        PolicyConfigSchema,
+        PolicyResource,
+        ReportViolation,
+        ResourceValidationArgs,
+        ResourceValidationPolicy,
+        StackValidationArgs,
+        StackValidationPolicy,
+    )
+    from pulumi_policy.proxy import UnknownValueError
+except ImportError as exc:  # the provider does not need pulumi-policy; a policy pack does
+    raise ImportError(
+        "pulumi_posthog.policies needs pulumi-policy, which is not installed: "
+        "pip install 'pulumi-posthog[policy]' (or pip install pulumi-policy) in the policy pack's virtualenv"
+    ) from exc
 
 from pulumi_posthog.destinations import INTERVALS, TYPES
 
@@ -73,6 +80,44 @@ def _is_set(config: Mapping[str, Any], key: str) -> bool:
         return config[key] is not None
     except UnknownValueError:
         return True  # e.g. kms_key_id=key.arn of a new key: set, so reading the value is not needed
+
+
+def _set_at(config: Mapping[str, Any], path: tuple[str, ...]) -> bool:
+    """Whether a value is at ``path``; a mapping on the way that is not known yet cannot be looked into (raises)."""
+    current: Any = config
+    for key in path[:-1]:
+        if not isinstance(current, Mapping) or key not in set(current):
+            return False
+        current = current[key]
+    return isinstance(current, Mapping) and _is_set(current, path[-1])
+
+
+def _named_at_any_depth(config: Mapping[str, Any], names: frozenset[str], prefix: tuple[str, ...] = ()) -> list:
+    """Paths of keys called one of ``names`` at any depth; a value not known yet is not looked into."""
+    found: list[tuple[str, ...]] = []
+    for key in list(config):  # iterating keys reads no value
+        path = (*prefix, str(key))
+        if key in names:
+            if _is_set(config, key):
+                found.append(path)
+            continue
+        try:
+            value = config[key]
+        except UnknownValueError:
+            continue  # e.g. bucket_name=bucket.bucket: an unknown scalar holds no credential key
+        if isinstance(value, Mapping):
+            found += _named_at_any_depth(value, names, path)
+    return found
+
+
+def _inline_secrets(
+    config: Mapping[str, Any], declared: tuple[tuple[str, ...], ...], names: frozenset[str]
+) -> list[tuple[str, ...]]:
+    """Secret paths holding a value: the declared ones (an unknown container on the way raises) and any key PostHog
+    treats as secret wherever it is (PostHog strips ``secret_fields`` names at any depth)."""
+    found = {path for path in declared if _set_at(config, path)}
+    found.update(_named_at_any_depth(config, names))
+    return sorted(found)
 
 
 def _label(kind: str, name: str) -> str:
@@ -147,12 +192,19 @@ def _no_inline_credentials(args: ResourceValidationArgs, report_violation: Repor
             "config={'name': ..., 'aws_role_arn': ...})."
         )
         return
-    found = [key for key in sorted(spec.secret) if _is_set(config, key)]
+    found = _inline_secrets(config, spec.secret_paths(), spec.secret)
     if found:
+        nested = sorted({".".join(path[:-1]) for path in found if len(path) > 1})
+        inside = (
+            f" Nested ones ({', '.join(nested)}): put an Integration's id (or, where PostHog takes one, an IAM "
+            "role ARN) in place of the keys."
+            if nested
+            else ""
+        )
         report_violation(
-            f"{label} has credentials in destination config ({', '.join(found)}): move them into a "
-            f"posthog.Integration(kind='{spec.integration_kind}', config={{...}}), pass it as the destination's "
-            "integration_id, and remove them from the config."
+            f"{label} has credentials in destination config ({', '.join('.'.join(p) for p in found)}): move them "
+            f"into a posthog.Integration(kind='{spec.integration_kind}', config={{...}}), pass it as the "
+            f"destination's integration_id, and remove them from the config.{inside}"
         )
 
 

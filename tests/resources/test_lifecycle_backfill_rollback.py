@@ -62,7 +62,7 @@ def test_backfill_lifecycle(stack: Stack, project: int, posthog_local: LocalServ
     assert plan.ops() == {"export": "create", "backfill": "create"}
 
     stack.up(program).expect_ok()
-    assert stack.calls_to("/backfills/") == {"POST": 1}
+    assert stack.calls_to("/backfills/") == {"GET": 1, "POST": 1}  # a look for an interrupted run's backfill first
     first = stack.id("backfill")
     export_id = stack.id("export")
     assert stack.outputs("backfill")["backfill_id"] == first
@@ -80,7 +80,7 @@ def test_backfill_lifecycle(stack: Stack, project: int, posthog_local: LocalServ
     plan = stack.preview(moved)
     assert plan.step("backfill").op == "replace" and plan.step("backfill").replaces == ["end_at"]
     stack.up(moved).expect_ok()
-    assert stack.calls_to("/backfills/") == {"POST": 2}  # create, then cancel the old one
+    assert stack.calls_to("/backfills/") == {"GET": 1, "POST": 2}  # list, create, then cancel the old one
     second = stack.id("backfill")
     assert second != first
     assert backfill_status(posthog_local, project, export_id, first) == "Cancelled"

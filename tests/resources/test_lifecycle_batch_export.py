@@ -19,6 +19,10 @@ QUERY = "SELECT event, timestamp, properties.$browser AS browser FROM events"
 HIGH_FREQUENCY = {"high-frequency-batch-exports": True}
 
 
+CREATE_CALLS = {"GET": 1, "POST": 1}
+"""A create: one listing (an identical export an interrupted run made moments ago is adopted), then the POST."""
+
+
 def export_changes(destination: Destination) -> list[Change]:
     """Every mutable property of an export, one change at a time (config changes from the destination case)."""
     changes = [
@@ -132,7 +136,8 @@ def scenario(stack: Stack, project: int, destination: Destination, kind: Kind | 
         build=program(project, destination, kind),
         target="export",
         parts=parts,
-        calls=Calls("/batch_exports/"),
+        # A create lists the project's exports once first: an export an interrupted `up` left is adopted, not doubled.
+        calls=Calls("/batch_exports/", create=CREATE_CALLS),
         changes=export_changes(destination),
         replaces=export_replaces(destination, project),
         edit=edit,
@@ -234,6 +239,7 @@ def test_replace_creates_the_new_export_before_deleting_the_old(
     assert new != old and listed(posthog_local, project) == [new]
     exports = [(m, p) for m, p, _ in stack.requests if "/batch_exports/" in p]
     assert exports == [
+        ("GET", f"/api/projects/{project}/batch_exports/"),  # the look for an interrupted create's export
         ("POST", f"/api/projects/{project}/batch_exports/"),
         ("DELETE", f"/api/projects/{project}/batch_exports/{old}/"),
     ]

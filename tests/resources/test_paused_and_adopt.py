@@ -109,7 +109,7 @@ def test_set_paused_is_enforced(
 def test_created_paused(stack: Stack, project: int, posthog_local: LocalServer) -> None:
     goals = [export_goal(project, token("phc"), paused=True)]
     stack.up(goals).expect_ok()
-    assert stack.calls == {"POST": 1}  # sent in the create body, no pause action needed
+    assert stack.calls == {"GET": 1, "POST": 1}  # the listing before a create; paused sent in its body
     assert is_paused(posthog_local, project, stack.id("export"))
     assert stack.refresh().expect_ok().ops() == {"export": "same"}
     assert stack.preview(goals).ops() == {"export": "same"}

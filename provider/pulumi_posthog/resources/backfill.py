@@ -11,12 +11,12 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, ValidationError
 from pulumi_posthog.resources import waiting
+from pulumi_posthog.resources.backfill_bounds import cached, same_bounds
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
-from pulumi_posthog.resources.waiting import poll
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RUNNING = ("Running", "Starting")
@@ -93,25 +93,27 @@ class BackfillSpec(ResourceSpec):
         client = ctx.client
         project, export = plain(inputs["project_id"]), inputs["batch_export_id"]
         start, end = inputs.get("start_at"), inputs["end_at"]
-
-        def matches(b: dict[str, Any]) -> bool:
-            return _same_instant(b.get("end_at"), end) and _same_instant(b.get("start_at"), start)
-
-        def candidates() -> list[dict[str, Any]]:
-            # Newest PostHog answers the POST at once and its workflow writes the row later: an empty list right
-            # after an ambiguous POST does not mean nothing was created, so look again (bounded) before a new POST.
-            rows = poll(
-                lambda: _list(client, project, export),
-                lambda found: any(matches(b) for b in found),
-                waiting.WAITS.backfill_rows,
-            )
-            return [{**b, "backfill_id": b.get("id")} for b in rows]
-
-        result, _ = write_once(
-            lambda: client.create_backfill(project, export, start_at=start, end_at=end),
-            candidates,
-            matches,
-            f"backfill of export {export}",
+        parent = cached(lambda: client.get_batch_export(project, export))
+        result, _ = create_once(
+            lambda: _with_id(client.create_backfill(project, export, start_at=start, end_at=end)),
+            Lookup(
+                what=f"backfill of export {export} ({start or 'the beginning'} → {end})",
+                look_for=f"a backfill of batch export {export} from {start or 'the beginning'} to {end}",
+                candidates=lambda: [{**b, "backfill_id": b.get("id")} for b in _list(client, project, export)],
+                matches=lambda b: same_bounds(b, start, end, parent),
+                scope=f"backfills of export {export}",
+                key=f"{project}/{export}/{start}/{end}",
+                recovery="a new `pulumi up` starts it again (PostHog never deduplicates backfills): look at the "
+                "export's backfills in PostHog first, and remove this resource from the program if it ran",
+                several="They export that period more than once: cancel the ones you do not want in PostHog, then "
+                "remove this resource from the program (or run `pulumi up` with POSTHOG_ADOPT_RECENT_SECONDS=0 to "
+                "start it anew).",
+                # Newest PostHog answers the POST at once and its workflow writes the row later: an empty list
+                # right after an ambiguous POST does not mean nothing was created, so look again (bounded).
+                settle=waiting.WAITS.backfill_rows,
+            ),
+            ctx.warn,
+            ctx.memo,
         )
         backfill_id = str(result.get("backfill_id") or result.get("id"))
         # One call: a new backfill is Starting (newest PostHog writes its row later); refresh reads its progress.
@@ -160,18 +162,13 @@ class BackfillSpec(ResourceSpec):
 
 
 def _list(client: Any, project: Any, export: str) -> list[dict[str, Any]]:
-    try:
-        return client.list_backfills(project, export)
-    except HTTPStatusError:
-        return []
+    """The export's backfills. A failure is an error, never "none": reconciliation must not take it for one."""
+    return client.list_backfills(project, export)
 
 
-def _same_instant(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    first, _ = parse_bound(str(a))
-    second, _ = parse_bound(str(b))
-    return first is not None and first == second
+def _with_id(created: dict[str, Any]) -> dict[str, Any]:
+    """A create's answer with ``id`` too (``backfill_id`` is its id), so that it is claimed like a listed one."""
+    return {**created, "id": created.get("backfill_id")} if "id" not in created else created
 
 
 SPEC = register(BackfillSpec())

@@ -21,8 +21,9 @@ from pulumi_posthog.resources.batch_export_rules import (
     parse_datetime,
 )
 from pulumi_posthog.resources.engine import register
-from pulumi_posthog.resources.program import PostHogResource, secret_values
-from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.export_secrets import mark_secret, restore_omitted
+from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
 from pulumi_posthog.resources.waiting import HintedValidationError
@@ -67,11 +68,6 @@ def integration_of(destination: dict[str, Any]) -> Any:
     """The destination's integration id as an int (programs pass an Integration's ``id`` output, a string)."""
     value = plain(destination.get("integration_id", destination.get("integration")))
     return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
-def secret_keys(type_: str) -> frozenset[str]:
-    spec = TYPES.get(type_)
-    return spec.secret if spec else frozenset()
 
 
 def normalized_config(type_: str, config: dict[str, Any] | None) -> dict[str, Any]:
@@ -238,11 +234,8 @@ class BatchExportSpec(ResourceSpec):
         """Outputs: PostHog's view, with configured secrets kept (PostHog never returns them)."""
         server_destination = server.get("destination") or {}
         type_ = server_destination.get("type") or (inputs.get("destination") or {}).get("type", "")
-        config = normalized_config(type_, server_destination.get("config"))
-        configured = (inputs.get("destination") or {}).get("config") or {}
-        for key in secret_keys(type_):
-            if configured.get(key) is not None:
-                config[key] = plain(configured[key])
+        configured = plain((inputs.get("destination") or {}).get("config") or {})
+        config = restore_omitted(type_, normalized_config(type_, server_destination.get("config")), configured)
         destination: dict[str, Any] = {"type": type_, "config": config}
         integration = integration_of(server_destination)
         if integration is not None:
@@ -270,23 +263,45 @@ class BatchExportSpec(ResourceSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = client.get_batch_export(project, adopt)
-            # PostHog never returns secrets, so the configured ones cannot be compared: they are sent, so that
-            # what the state holds is what PostHog uses.
-            unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
-            state = self.outs(current, unseen, project)
-            changes = self.diff(state, inputs).changed
-            if changes:
-                ctx.warn(f"adopting batch export '{current.get('name')}' ({adopt}); changing {', '.join(changes)}")
-                return adopt, self.update(ctx, adopt, state, inputs)
-            return adopt, state
-        created, _ = write_once(
+            return adopt, self._adopt(ctx, client.get_batch_export(project, adopt), inputs, project)
+        created, how = create_once(
             lambda: write(lambda: client.create_batch_export(project, body), body),
-            lambda: client.list_batch_exports(project),
-            lambda e: same_export(e, body),
-            f"batch export '{body['name']}'",
+            Lookup(
+                what=f"batch export '{body['name']}'",
+                look_for=f"a batch export named '{body['name']}' in project {project} "
+                f"({body['destination']['type']}, every {body.get('interval')})",
+                candidates=lambda: client.list_batch_exports(project),
+                matches=lambda server: self.same_object(server, inputs, project),
+                scope=f"batch exports of project {project}",
+                key=f"{project}/{body['name']}",
+            ),
+            ctx.warn,
+            ctx.memo,
         )
+        if how == "adopted":  # an interrupted run's export (create_once warned): send what PostHog cannot show
+            return str(created["id"]), self._adopt(ctx, created, inputs, project, quiet=True)
         return str(created["id"]), self.outs(created, inputs, project)
+
+    def same_object(self, server: dict[str, Any], inputs: dict[str, Any], project: Any) -> bool:
+        """Whether a listed export is what ``inputs`` declare: everything the create sends that PostHog returns
+        (name, model, interval, schedule, destination type, integration and non-secret config…), compared the
+        way ``diff`` compares state (PostHog never returns secrets, so those are taken as declared)."""
+        return not self.diff(self.outs(server, inputs, project), inputs).changed
+
+    def _adopt(
+        self, ctx: Context, current: dict[str, Any], inputs: dict[str, Any], project: Any, quiet: bool = False
+    ) -> dict[str, Any]:
+        """Outputs for an existing export taken over; what differs (secrets at least: PostHog never returns
+        them, so they are sent, and what the state holds is what PostHog uses) is updated."""
+        id_ = str(current["id"])
+        unseen = {**inputs, "destination": {**(inputs.get("destination") or {}), "config": {}}}
+        state = self.outs(current, unseen, project)
+        changes = self.diff(state, inputs).changed
+        if changes:
+            if not quiet:
+                ctx.warn(f"adopting batch export '{current.get('name')}' ({id_}); changing {', '.join(changes)}")
+            return self.update(ctx, id_, state, inputs)
+        return state
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         project = state.get("project_id")
@@ -366,21 +381,6 @@ def write(call: Callable[[], dict[str, Any]], body: Any) -> dict[str, Any]:
         raise
 
 
-def same_export(server: dict[str, Any], body: dict[str, Any]) -> bool:
-    """Whether a listed export is the one ``body`` created: name and what a replacement changes (type, model).
-
-    A replacement creates its new export before deleting the old one, under the same name: comparing the
-    replace-forcing fields keeps reconciliation from adopting the export being replaced.
-    """
-    destination = server.get("destination") or {}
-    return (
-        server.get("name") == body["name"]
-        and destination.get("type") == body["destination"]["type"]
-        and (server.get("model") or "events") == body.get("model", "events")
-        and same(integration_of(destination), integration_of(body["destination"]))
-    )
-
-
 def config_changes(type_: str, old: Any, new: Any) -> dict[str, Any]:
     """Keys to PATCH: changed values, and removed keys as PostHog's default or None (PostHog merges config, so
     an absent key keeps its value; older PostHog refuses a null for a typed key that has a default)."""
@@ -437,11 +437,7 @@ def _secret_destination(destination: Any) -> Any:
         return pulumi.Output.secret(destination) if isinstance(destination, pulumi.Output) else destination
     type_ = destination.get("type")
     config = destination.get("config")
-    if isinstance(type_, str):
-        wrapped = secret_values(config, secret_keys(type_))
-    else:
-        wrapped = pulumi.Output.secret(config) if config is not None else None
-    return {**destination, "config": wrapped} if config is not None else destination
+    return {**destination, "config": mark_secret(type_, config)} if config is not None else destination
 
 
 class BatchExport(PostHogResource, module="posthog", name="BatchExport"):

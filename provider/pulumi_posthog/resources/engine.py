@@ -66,6 +66,7 @@ class PostHogProvider(ResourceProvider):
         self.connection = connection
         self._stack: dict[str, Any] = {}
         self._entries = LiveEntries()  # what this plugin process saw live (one process per CLI command)
+        self._memo: dict[str, Any] = {}  # the specs' state for this command (Context.memo)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PostHogProvider, (self.resource, self.connection) if self.connection else (self.resource,))
@@ -79,7 +80,7 @@ class PostHogProvider(ResourceProvider):
         self._stack = {key: req.config.get(key) for key in CONFIG_KEYS if req.config.get(key) is not None}
 
     def _context(self) -> Context:
-        return Context(client=provider_client_for(self.connection, self._stack), warn=_warn)
+        return Context(client=provider_client_for(self.connection, self._stack), warn=_warn, memo=self._memo)
 
     def _fail(self, action: str, id_: str | None, props: dict[str, Any], exc: Exception) -> PostHogResourceError:
         label = props.get("name")

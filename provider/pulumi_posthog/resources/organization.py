@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.reconcile import write_once
+from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
 
@@ -198,11 +198,19 @@ class OrganizationSpec(ResourceSpec):
                 ctx.warn(f"adopting organization '{current.get('name')}' ({current['id']}); changing {shown}")
                 current = client.update_organization(current["id"], changes)
             return str(current["id"]), self.outs(current, inputs)
-        created, _ = write_once(
+        what = f"organization '{body['name']}'"
+        created, _ = create_once(
             lambda: client.create_organization(body),
-            client.list_organizations,
-            lambda org: org.get("name") == body["name"],
-            f"organization '{body['name']}'",
+            Lookup(
+                what=what,
+                look_for=f"an organization named '{body['name']}' among the API key's organizations",
+                candidates=client.list_organizations,
+                matches=lambda org: not self.diff(self.outs(org, inputs), inputs).changed,
+                scope="organizations",
+                key=body["name"],
+            ),
+            ctx.warn,
+            ctx.memo,
         )
         return str(created["id"]), self.outs(created, inputs)
 

@@ -51,10 +51,12 @@ class Diff:
 
 @dataclass
 class Context:
-    """What a spec's API calls get: the client and a logger-like ``warn``."""
+    """What a spec's API calls get: the client, a logger-like ``warn``, and ``memo``: state kept for one command
+    (one plugin process, one ``pulumi up``) by the resource type's provider, e.g. the listings creates share."""
 
     client: PostHogClient
     warn: Callable[[str], None]
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class ResourceSpec:
