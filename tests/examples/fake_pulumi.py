@@ -324,6 +324,19 @@ def _print_result(result: Result, *, preview: bool, plugins: list[PluginProcess]
         print(f"    {counts['same']} unchanged")
 
 
+def _stack_engine(ws: Workspace, stack: str, options: dict[str, Any]) -> tuple[MiniEngine, list[PluginProcess], bool]:
+    """The stack's engine, its state restored, starting plugins as the CLI does; whether the stack resource exists."""
+    pwd = program_dir(ws.root, ws.project)
+    plugins: list[PluginProcess] = []
+    engine = MiniEngine(
+        ws.config(stack),
+        project=ws.name,
+        stack=stack,
+        plugin=lambda record: start_plugin(pwd, options, record, plugins),
+    )
+    return engine, plugins, ws.load_state(stack, engine)
+
+
 def _run_program(ws: Workspace, kind: str) -> int:
     stack = ws.current()
     options = runtime_options(ws.project)
@@ -333,14 +346,7 @@ def _run_program(ws: Workspace, kind: str) -> int:
         os.environ["FAKE_PULUMI_REEXEC"] = "1"
         os.execv(str(venv / "bin" / "python"), [str(venv / "bin" / "python"), __file__, *sys.argv[1:]])
     pwd = program_dir(ws.root, ws.project)
-    plugins: list[PluginProcess] = []
-    engine = MiniEngine(
-        ws.config(stack),
-        project=ws.name,
-        stack=stack,
-        plugin=lambda record: start_plugin(pwd, options, record, plugins),
-    )
-    had_stack = ws.load_state(stack, engine)
+    engine, plugins, had_stack = _stack_engine(ws, stack, options)
     runner = ProgramRunner(engine)
     print(f"{'Previewing update' if kind == 'preview' else 'Updating'} ({stack}):")
     try:
@@ -365,15 +371,7 @@ def _refresh_or_destroy(ws: Workspace, kind: str) -> int:
     stack = ws.current()
     options = runtime_options(ws.project)
     check_language_host(ws.root, options)
-    pwd = program_dir(ws.root, ws.project)
-    plugins: list[PluginProcess] = []
-    engine = MiniEngine(
-        ws.config(stack),
-        project=ws.name,
-        stack=stack,
-        plugin=lambda record: start_plugin(pwd, options, record, plugins),
-    )
-    had_stack = ws.load_state(stack, engine)
+    engine, plugins, had_stack = _stack_engine(ws, stack, options)
     print(f"{'Refreshing' if kind == 'refresh' else 'Destroying'} ({stack}):")
     result = engine.refresh() if kind == "refresh" else engine.destroy()
     gone = kind == "destroy" and result.ok

@@ -8,30 +8,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.mark.slow
-def test_the_built_wheel_installs_into_a_fresh_venv_and_imports(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    [wheel] = dist.glob("pulumi_posthog-*-py3-none-any.whl")
+def test_the_built_wheel_installs_into_a_fresh_venv_and_imports(wheel_path: Path, tmp_path: Path) -> None:
+    wheel = wheel_path
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
