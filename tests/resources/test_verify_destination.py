@@ -62,6 +62,7 @@ def test_a_failed_step_stops_the_create_with_posthogs_message(stack: Stack, serv
     project = server.new_project()
     integration = key_integration(server, project)
     fail(server)
+    assert stack.preview([export(project, integration, verify_destination=True)]).ops() == {"export": "create"}
     result = stack.up([export(project, integration, verify_destination=True)])
     assert not result.ok
     message = result.errors[0].summary
@@ -173,3 +174,30 @@ def test_a_refused_test_stops_the_write_and_says_what_to_do(stack: Stack, server
     assert "API key missing required scope 'batch_export:write'" in message
     assert "verify_destination=False" in message
     assert writes(limited) == []
+
+
+def test_2025_tests_the_legacy_s3_type_with_a_star_key(stack_2025: Stack, posthog_local_2025: LocalServer) -> None:
+    server = posthog_local_2025
+    project = server.new_project()
+    keys = {"aws_access_key_id": "AKIA2025", "aws_secret_access_key": "s3cr3t-2025-value"}
+    destination = {"type": "S3", "config": {"bucket_name": "lake", "region": "us-east-1", "prefix": "p/", **keys}}
+    goal = batch_export(
+        "export",
+        secret_keys=tuple(keys),
+        project_id=project,
+        name="legacy",
+        interval="hour",
+        destination=destination,
+        allow_legacy_s3=True,
+        verify_destination=True,
+    )
+    server.control("PUT", "destination-tests", json={"fail": {"S3": MISSING_BUCKET}})
+    try:
+        result = stack_2025.up([goal])
+        assert not result.ok
+        assert "step 1 of 1 of PostHog's S3 destination test, 'Check S3 bucket exists'" in result.errors[0].summary
+        assert exports_of(server, project) == []
+    finally:
+        server.control("PUT", "destination-tests", json={"fail": {}})
+    stack_2025.up([goal]).expect_ok()
+    assert [method for method, _ in verify_calls(stack_2025)] == ["GET", "POST"]
