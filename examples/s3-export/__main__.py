@@ -126,6 +126,7 @@ export = posthog.BatchExport(
         kms_key_id=key.arn,
         integration_id=integration,  # the resource itself: its id is sent, its kind is checked at preview
     ),
+    verify_destination=True,  # `pulumi up` runs PostHog's destination test before it creates or re-points it
 )
 
 pulumi.export("bucket", bucket.bucket)

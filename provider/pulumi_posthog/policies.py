@@ -58,6 +58,9 @@ AWS_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 ENCRYPTIONS = ("AES256", "aws:kms")
 ENCRYPTED_TYPES = tuple(sorted(name for name, spec in TYPES.items() if "encryption" in spec.fields))
 DEFAULT_MAX_DAYS = 31
+# The destination types PostHog has a destination test for (products/batch_exports/backend/presentation/views/
+# destination_tests/__init__.py; the legacy S3 type in 2025's code): the cloud destinations verify_destination tests.
+TESTED_TYPES = ("AwsS3", "S3Compatible", "S3", "BigQuery", "Snowflake", "Databricks", "AzureBlob")
 
 
 # ----- reading properties ---------------------------------------------------------------------------------------
@@ -272,6 +275,21 @@ def _paused(args: ResourceValidationArgs, report_violation: ReportViolation) -> 
         )
 
 
+def _verify_destination(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Exports to a cloud destination PostHog can test set ``verify_destination=True``."""
+    if args.resource_type != BATCH_EXPORT:
+        return
+    type_, _ = _destination(args.props)
+    if type_ not in TESTED_TYPES or args.props.get("verify_destination") is True:
+        return
+    report_violation(
+        f"{_label('BatchExport', args.name)} writes to {type_} without verify_destination=True, so a wrong bucket, "
+        "role, password or table name shows only when its first run fails (and PostHog pauses an export after "
+        "repeated failures): set verify_destination=True to have `pulumi up` run PostHog's destination test, "
+        "every step, before it creates the export or changes its destination."
+    )
+
+
 # ----- integrations and backfills -------------------------------------------------------------------------------
 
 
@@ -483,7 +501,14 @@ POLICIES: list[Policy] = [
         enforcement_level=EnforcementLevel.ADVISORY,
         validate=_paused,
     ),
+    ResourceValidationPolicy(
+        name="posthog-export-verify-destination",
+        description="PostHog exports to cloud destinations run PostHog's destination test before writing "
+        "(verify_destination=True).",
+        enforcement_level=EnforcementLevel.ADVISORY,
+        validate=_verify_destination,
+    ),
 ]
-"""The ten policies, in the order of the README."""
+"""The eleven policies, in the order of the README."""
 
 POLICIES_BY_NAME: dict[str, Policy] = {policy.name: policy for policy in POLICIES}

@@ -26,7 +26,10 @@ def organization(name: str = "org", **props: Any) -> Res:
 
 
 def batch_export(name: str = "events", *, destination: Any, interval: Any = "hour", **props: Any) -> Res:
-    """A posthog.BatchExport in project 1."""
+    """A posthog.BatchExport in project 1, with ``verify_destination=True`` unless told otherwise (so that the
+    other policies' tests see only their own findings; ``verify_destination=None`` leaves it unset)."""
+    props.setdefault("verify_destination", True)
+    props = {k: v for k, v in props.items() if not (k == "verify_destination" and v is None)}
     inputs = {"project_id": 1, "name": name, "destination": destination, "interval": interval, **props}
     return Res(BATCH_EXPORT, name, {**inputs, "__provider": BLOB})
 

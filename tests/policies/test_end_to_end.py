@@ -95,6 +95,7 @@ def test_the_default_pack_reports_2fa_encryption_and_the_long_backfill(s3_export
         ("posthog-organization-enforce-2fa", "mandatory", "org"),
         ("posthog-export-s3-encryption", "advisory", "events"),
         ("posthog-backfill-max-range", "mandatory", "fill"),
+        ("posthog-export-verify-destination", "advisory", "events"),
     }
     assert "spans 59 days (2026-01-01 → 2026-03-01)" in only(found, "posthog-backfill-max-range")[0].message
     assert not any(d.is_preview_advisory for d in found)  # unknown ids (integration, export) are never read
@@ -135,5 +136,6 @@ def test_the_example_policy_config_changes_what_the_same_preview_reports(s3_expo
         ("posthog-organization-enforce-2fa", "mandatory", "org"),
         ("posthog-export-s3-encryption", "mandatory", "events"),
         ("posthog-backfill-max-range", "mandatory", "fill"),
+        ("posthog-export-verify-destination", "advisory", "events"),
     }
     assert "more than the 7 allowed" in only(found, "posthog-backfill-max-range")[0].message

@@ -37,6 +37,7 @@ EXPECTED = {
     "posthog-export-bucket-in-stack": "advisory",
     "posthog-backfill-max-range": "mandatory",
     "posthog-export-paused": "advisory",
+    "posthog-export-verify-destination": "advisory",
 }
 OPTIONS = {
     "posthog-export-s3-encryption": {"encryption"},
@@ -46,7 +47,7 @@ OPTIONS = {
 }
 
 
-def test_the_pack_declares_the_ten_policies_with_levels_descriptions_and_option_schemas() -> None:
+def test_the_pack_declares_the_eleven_policies_with_levels_descriptions_and_option_schemas() -> None:
     info = PolicyAnalyzer().info
 
     assert info.name == "posthog" and info.supportsConfig
@@ -89,7 +90,7 @@ def test_importing_the_policies_starts_no_server_and_the_provider_never_loads_pu
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["provider loaded pulumi_policy: False", "policies: 10"]
+    assert done.stdout.splitlines() == ["provider loaded pulumi_policy: False", "policies: 11"]
 
 
 def _calls(path: Path, name: str) -> list[int]:

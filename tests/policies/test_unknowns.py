@@ -58,6 +58,7 @@ def test_an_unknown_destination_type_gives_the_advisory_for_each_export_policy()
         "posthog-export-no-inline-credentials",
         "posthog-export-s3-encryption",
         "posthog-export-allowed-destinations",
+        "posthog-export-verify-destination",
     }
     assert all(d.is_preview_advisory and ".destination.type can't be known" in d.message for d in found)
 

@@ -317,6 +317,34 @@ class PostHogClient:
             idempotent=True,
         )
 
+    # -- destination tests (products/batch_exports/backend/presentation/views/batch_export/exports.py) --------
+    def describe_destination_test(self, project_id: int | str, destination_type: str) -> JSON | None:
+        """``GET …/batch_exports/test/?destination=<type>`` → ``{"steps": [{name, description, result: null}]}``;
+        None when PostHog has no test for the type (its 404 with an empty body). Scope ``batch_export:read``."""
+        try:
+            return self._object(
+                "GET", self._exports(project_id, action="test"), params={"destination": destination_type}
+            )
+        except EndpointNotFoundError as exc:
+            if exc.foreign and exc.detail is None:
+                return None
+            raise
+
+    def run_destination_test_step(self, project_id: int | str, body: Mapping[str, Any], step: int) -> JSON:
+        """``POST …/batch_exports/run_test_step_new/``: one step for a create body → ``{name, description,
+        result: {status: Passed|Failed|Skipped, message}}`` (a failed step is a 200). It writes nothing in
+        PostHog, so it is retried like a GET. Scope ``batch_export:write``."""
+        path = self._exports(project_id, action="run_test_step_new")
+        return self._object("POST", path, json={**dict(body), "step": step}, idempotent=True)
+
+    def run_batch_export_test_step(
+        self, project_id: int | str, batch_export_id: str, body: Mapping[str, Any], step: int
+    ) -> JSON:
+        """``POST …/batch_exports/{id}/run_test_step/``: the same for an existing export, whose stored config
+        PostHog lays under ``body['destination']['config']``."""
+        path = self._exports(project_id, batch_export_id, "run_test_step")
+        return self._object("POST", path, json={**dict(body), "step": step}, idempotent=True)
+
     # -- backfills -------------------------------------------------------------------------------------------
     def create_backfill(
         self,

@@ -1,4 +1,4 @@
-"""posthog-local's in-memory control state: rate limits, faults, request counts, backfill pacing, AWS and DNS."""
+"""posthog-local's in-memory control state: rate limits, faults, requests, backfills, AWS, DNS, destination tests."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ class ControlState:
     # accepted backfills whose row is not written yet, by workflow id.
     backfill_row_delay_seconds: float = 0.0
     pending_backfills: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Destination tests: per destination type, the step that fails and PostHog's message for it
+    # ({"message": str, "step": int | None}; step None is the type's last step).
+    destination_test_failures: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 STATE = ControlState()
@@ -147,3 +150,13 @@ def take_due_backfills(now: float) -> list[dict[str, Any]]:
     with _lock:
         due = [wid for wid, spec in STATE.pending_backfills.items() if spec["due"] <= now]
         return [STATE.pending_backfills.pop(wid) for wid in due]
+
+
+def set_destination_test_failures(failures: dict[str, dict[str, Any]]) -> None:
+    with _lock:
+        STATE.destination_test_failures = dict(failures)
+
+
+def destination_test_failure(destination: str) -> dict[str, Any] | None:
+    with _lock:
+        return STATE.destination_test_failures.get(destination)

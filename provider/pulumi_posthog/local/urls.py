@@ -69,6 +69,7 @@ _local = [
     path("backfills", control.backfill_settings),
     path("aws", control.aws),
     path("dns", control.dns),
+    path("destination-tests", control.destination_tests),
     path("backfills/<str:backfill_id>", control.backfill_status),
     path("batch-exports/<str:batch_export_id>/runs", control.simulate_runs),
     path("batch-exports/<str:batch_export_id>/legacy-query", control.legacy_query),

@@ -12,7 +12,7 @@ from pulumi.dynamic import CheckFailure
 from pulumi_posthog.client import ValidationError
 from pulumi_posthog.client.normalize import coerce_types
 from pulumi_posthog.destinations import TYPES
-from pulumi_posthog.resources import propagation
+from pulumi_posthog.resources import propagation, verify
 from pulumi_posthog.resources.batch_export_rules import (
     check_destination,
     check_model_fields,
@@ -148,6 +148,14 @@ class BatchExportSpec(ResourceSpec):
             default=False,
             doc="Let the legacy 'S3' destination type through check, for a self-hosted PostHog that still has it.",
         ),
+        Field(
+            "verify_destination",
+            bool,
+            provider_only=True,
+            default=False,
+            doc="Run PostHog's destination test, every step, before a create or a destination change; a failed "
+            "step stops the write.",
+        ),
     )
     outputs = OUTPUTS
 
@@ -252,6 +260,7 @@ class BatchExportSpec(ResourceSpec):
             adopt_id=inputs.get("adopt_id"),
             integration_kind=inputs.get("integration_kind"),
             allow_legacy_s3=inputs.get("allow_legacy_s3"),
+            verify_destination=inputs.get("verify_destination"),
         )
         for name in ("start_at", "end_at"):
             result[name] = canonical_time(result.get(name))
@@ -264,6 +273,7 @@ class BatchExportSpec(ResourceSpec):
         adopt = inputs.get("adopt_id")
         if adopt:
             return adopt, self._adopt(ctx, client.get_batch_export(project, adopt), inputs, project)
+        verify.before_write(ctx, body, inputs)
         created, how = create_once(
             lambda: write(lambda: client.create_batch_export(project, body), body),
             Lookup(
@@ -334,6 +344,7 @@ class BatchExportSpec(ResourceSpec):
                 applies = offset_default(name, interval) is not None
                 body[name] = plain(value) if value is not None and applies else None
         if "destination" in changed:
+            verify.before_write(ctx, self.body(news), news)
             body["destination"] = destination_patch(olds.get("destination") or {}, news["destination"])
         server: dict[str, Any] | None = None
         if body:
@@ -474,6 +485,7 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         offset_hour: pulumi.Input[int] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         allow_legacy_s3: bool | None = None,
+        verify_destination: bool | None = None,
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

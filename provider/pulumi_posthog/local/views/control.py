@@ -1,4 +1,4 @@
-"""``/_local/``: test control for posthog-local only (users, keys, flags, rate limits, faults, runs, reset)."""
+"""``/_local/``: test control for posthog-local only (users, keys, flags, limits, faults, runs, tests, reset)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pulumi_posthog.local import hogql, state
 from pulumi_posthog.local.bootstrap import bootstrap, mask
+from pulumi_posthog.local.destination_tests import CATALOGUE as destination_test_catalogue
 from pulumi_posthog.local.errors import envelope
 from pulumi_posthog.local.integration_kinds.network import canonical_host
 from pulumi_posthog.local.models import (
@@ -297,6 +298,31 @@ def dns(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
             raise ControlError("unresolvable must be a list of host names.", attr="unresolvable")
         current.unresolvable_hosts = frozenset(canonical_host(h) for h in hosts)
     return JsonResponse({"unresolvable": sorted(current.unresolvable_hosts)})
+
+
+@control_view(("GET", "PUT"))
+def destination_tests(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """``{"fail": {"<destination type>": "<message>"}}``: that type's destination test fails at its last step with
+    PostHog's ``Failed`` result and the message (``{"step": n, "message": m}`` picks the step); every other step
+    passes. PUT replaces the whole map; ``{"fail": {}}`` clears it."""
+    if request.method == "PUT":
+        fail = body.get("fail")
+        if not isinstance(fail, dict):
+            raise ControlError("fail must be an object of destination type to message.", attr="fail")
+        known = set().union(*destination_test_catalogue.values())
+        failures: dict[str, dict[str, Any]] = {}
+        for type_, spec in fail.items():
+            if type_ not in known:
+                raise ControlError(f"'{type_}' has no destination test; known: {sorted(known)}.", attr="fail")
+            spec = {"message": spec} if isinstance(spec, str) else spec
+            if not isinstance(spec, dict) or not isinstance(spec.get("message"), str):
+                raise ControlError("each failure is a message, or {step, message}.", attr="fail")
+            step = spec.get("step")
+            if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
+                raise ControlError("step must be a step index (0 or more).", attr="fail")
+            failures[type_] = {"message": spec["message"], "step": step}
+        state.set_destination_test_failures(failures)
+    return JsonResponse({"fail": state.get().destination_test_failures})
 
 
 def _seconds(body: dict[str, Any], name: str) -> float:
