@@ -23,9 +23,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from _common import capture_provider_logs, header, keep_errors, keep_stack, local_server, summary, table
+from pulumi_posthog.testing.engine import Result
+from pulumi_posthog.testing.local_server import LocalServer
 
-from tests.conftest import LocalServer
-from tests.harness import Result
 from tests.resources.cases import destinations, kinds
 from tests.resources.conftest import Register, Stack, backfill, batch_export, integration, organization, rollback
 from tests.resources.lifecycle import id_of

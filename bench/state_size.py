@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from _common import capture_provider_logs, header, keep_stack, local_server, summary, table
+from pulumi_posthog.testing.local_server import LocalServer
 
-from tests.conftest import LocalServer
 from tests.resources.cases import destinations, kinds
 from tests.resources.conftest import Register, Stack, backfill, batch_export, integration, organization, rollback
 
