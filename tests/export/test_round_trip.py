@@ -173,3 +173,37 @@ def test_export_without_a_key_says_which_variable_to_set(tmp_path: Path) -> None
     )
     assert done.returncode == 1 and "POSTHOG_PERSONAL_API_KEY" in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_names_each_default_policy_the_program_does_not_meet(server: LocalServer, tmp_path: Path) -> None:
+    from tests.policies.analyzer import PolicyAnalyzer, from_run
+
+    seeded = Seeded(server, server.project)
+    keys = kinds()["aws-s3"]
+    lake = seeded.integration("aws-s3", dict(keys.config), keys.secret)
+    s3 = {"bucket_name": "lake", "region": "us-east-1", "prefix": "events/"}
+    seeded.export("raw", {"type": "AwsS3", "config": s3, "integration_id": lake})
+    paused = seeded.export(
+        "eu", {"type": "HTTP", "config": {"url": destinations()["HTTP"].config["url"], "token": "t"}}
+    )
+    assert server.api("POST", f"/api/projects/{server.project}/batch_exports/{paused}/pause/").status_code == 200
+    out = tmp_path / "exported"
+    printed = run_export(server, out, "--organization", "--name", "acme")
+
+    said = set(re.findall(r"^  policy (\S+) \((\w+)\) not met by (\S+):", printed, flags=re.M))
+    engine = MiniEngine({"posthog:host": server.url, "posthog:apiKey": Secret(server.api_key)}, project="acme")
+    config = {f"acme:{line['key']}": Secret("x") for line in SECRET_LINE.finditer(printed)}
+    engine.config.update(config)
+    run = ProgramRunner(engine).preview(out).expect_ok()
+    inputs, outputs = from_run(run)
+    analyzer = PolicyAnalyzer()
+    found = {(d.policy, d.level, d.resource) for res in inputs for d in analyzer.analyze(res)}
+    found |= {(d.policy, d.level, d.resource) for d in analyzer.analyze_stack(outputs)}
+    assert found == said
+    assert {p for p, _, _ in said} == {
+        "posthog-organization-enforce-2fa",
+        "posthog-integration-prefer-aws-role",
+        "posthog-export-s3-encryption",
+        "posthog-export-bucket-in-stack",
+        "posthog-export-paused",
+    }

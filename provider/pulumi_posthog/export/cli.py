@@ -62,6 +62,10 @@ def export(args: argparse.Namespace) -> int:
             print(f"  pulumi config set --secret {secret.key.ljust(width)}   # {secret.what}")
     for note in [*snapshot.notes, *program.notes]:
         print(f"note: {note}")
+    if program.policies:
+        print("The policy pack's defaults (pulumi_posthog.policies) flag what PostHog has; the program keeps it:")
+        for policy in program.policies:
+            print(f"  {policy.line()}")
     print("Then `pulumi up`: it adopts every object (adopt_id) and creates none.")
     return 0
 

@@ -9,6 +9,7 @@ from typing import Any
 from pulumi_posthog import destinations
 from pulumi_posthog.destinations import TYPES
 from pulumi_posthog.export.literal import Code, call, fit, identifier, literal, slug
+from pulumi_posthog.export.policy_notes import PolicyNote, export_notes, integration_notes, organization_notes
 from pulumi_posthog.export.reader import Snapshot, integration_of
 from pulumi_posthog.resources.batch_export import offset_default
 from pulumi_posthog.resources.integration_rules import COMPUTED_KEYS, CONFIG_DEFAULTS
@@ -35,6 +36,7 @@ class Program:
     main: str
     secrets: list[Secret] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    policies: list[PolicyNote] = field(default_factory=list)
 
 
 def integration_secrets(integration: dict[str, Any]) -> list[str]:
@@ -78,6 +80,7 @@ class Renderer:
         self.secrets: list[Secret] = []
         self.notes: list[str] = []
         self.integration_vars: dict[int, str] = {}
+        self.policies: list[PolicyNote] = []
 
     def secret(self, resource: str, key: str, what: str) -> Code:
         config_key = f"{resource}-{key.replace('_', '-')}"
@@ -87,7 +90,9 @@ class Renderer:
     # -- resources ---------------------------------------------------------------------------------------------
     def organization(self, org: dict[str, Any]) -> str:
         spec = OrganizationSpec()
-        arguments: list[tuple[str | None, Any]] = [(None, slug("organization", self.names))]
+        name = slug("organization", self.names)
+        self.policies += organization_notes(name, org)
+        arguments: list[tuple[str | None, Any]] = [(None, name)]
         for f in spec.fields:
             if f.provider_only or f.name == IGNORED or org.get(f.name) is None:
                 continue
@@ -108,6 +113,7 @@ class Renderer:
             and v is not None
             and not (k in defaults and defaults[k] == v)
         }
+        self.policies += integration_notes(name, integration, integration_secrets(integration))
         for key in integration_secrets(integration):
             config[key] = self.secret(name, key, f"{kind} integration {integration_id}: {key}")
         variable = identifier(name, self.variables)
@@ -124,6 +130,7 @@ class Renderer:
 
     def batch_export(self, export: dict[str, Any]) -> str:
         name = slug(str(export.get("name") or "batch-export"), self.names)
+        self.policies += export_notes(name, export)
         arguments: list[tuple[str | None, Any]] = [
             (None, name),
             ("project_id", Code("project_id")),
@@ -198,7 +205,7 @@ class Renderer:
         exports = [v for v in self.variables - RESERVED]
         if exports:
             main += "\n" + "".join(f"pulumi.export({literal(v)}, {v}.id)\n" for v in sorted(exports))
-        return Program(fit(main), self.secrets, self.notes)
+        return Program(fit(main), self.secrets, self.notes, self.policies)
 
 
 def render(snapshot: Snapshot) -> Program:
