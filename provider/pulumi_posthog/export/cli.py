@@ -34,6 +34,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def export(args: argparse.Namespace) -> int:
     name = args.name or f"posthog-{args.project_id}"
     out: Path = args.out or Path(name)
@@ -47,7 +51,7 @@ def export(args: argparse.Namespace) -> int:
     program = render(snapshot)
     description = f"PostHog project {args.project_id}, exported by pulumi-posthog export"
     written = write_project(out, name, description, program)
-    counts = f"{len(snapshot.exports)} batch exports, {len(snapshot.integrations)} integrations"
+    counts = f"{plural(len(snapshot.exports), 'batch export')}, {plural(len(snapshot.integrations), 'integration')}"
     if snapshot.organization is not None:
         counts += ", the organization"
     print(f"Wrote {', '.join(str(p) for p in written)} ({counts}).")
