@@ -30,8 +30,7 @@ from _common import capture_provider_logs, header, keep_stack, local_server, rec
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi_posthog.resources.engine import PostHogProvider
 from pulumi_posthog.testing.local_server import LocalServer
-
-from tests.resources.conftest import Stack, batch_export
+from pulumi_posthog.testing.stack import Stack, batch_export
 
 BENCH = "provider_overhead"
 GOAL = 1.10
