@@ -207,3 +207,19 @@ def test_the_command_names_each_default_policy_the_program_does_not_meet(server:
         "posthog-export-bucket-in-stack",
         "posthog-export-paused",
     }
+
+
+def test_an_existing_program_is_not_overwritten_without_force(server: LocalServer, tmp_path: Path) -> None:
+    out = tmp_path / "exported"
+    out.mkdir()
+    (out / "__main__.py").write_text("# mine\n")
+    done = subprocess.run(
+        [str(SCRIPT), "export", "--project-id", str(server.project), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "POSTHOG_HOST": server.url, "POSTHOG_PERSONAL_API_KEY": server.api_key},
+    )
+    assert done.returncode == 1 and "--force" in done.stderr
+    assert (out / "__main__.py").read_text() == "# mine\n"
+    run_export(server, out, "--force")
+    assert "import pulumi_posthog as posthog" in (out / "__main__.py").read_text()

@@ -126,3 +126,24 @@ def test_adopt_id_must_be_a_number(stack: Stack, project: int) -> None:
     assert [(e.property, e.reason) for e in plan.errors] == [
         ("adopt_id", "'lake' is not an integration id (a number).")
     ]
+
+
+def test_adopting_an_upsert_integration_of_another_connection_fails_before_writing(
+    stack: Stack, project: int, posthog_local: LocalServer
+) -> None:
+    user = token("pg-user")
+    existing = made_in_ui(
+        posthog_local, project, "postgresql", {"host": "db.example.com", "port": 5432, "user": user, "password": "pw"}
+    )
+    config = {"host": "db.example.com", "port": 5432, "user": "someone-else", "password": token("pg-password")}
+    goals = [
+        integration(
+            "pg", secret_keys=["password"], project_id=project, kind="postgresql", config=config, adopt_id=existing
+        )
+    ]
+    result = stack.up(goals)
+    assert not result.ok
+    message = result.errors[0].message
+    assert f"adopt_id {existing}" in message and "another postgresql connection" in message, message
+    assert stack.calls_to("/integrations/") == {"GET": 1}  # nothing sent
+    assert ids(posthog_local, project) == {existing}

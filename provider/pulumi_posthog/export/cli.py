@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--organization", action="store_true", help="also adopt the project's organization")
     export.add_argument("--out", type=Path, default=None, help="the directory to write (default: posthog-<ID>)")
     export.add_argument("--name", default=None, help="the Pulumi project name (default: posthog-<ID>)")
+    export.add_argument("--force", action="store_true", help="overwrite the files of an existing project in --out")
     export.add_argument("--host", default=None, help="PostHog's URL (default: $POSTHOG_HOST, else US cloud)")
     export.add_argument("--api-key", default=None, help="a personal API key (default: $POSTHOG_PERSONAL_API_KEY)")
     return top
@@ -41,6 +42,9 @@ def plural(n: int, noun: str) -> str:
 def export(args: argparse.Namespace) -> int:
     name = args.name or f"posthog-{args.project_id}"
     out: Path = args.out or Path(name)
+    if (out / "__main__.py").exists() and not args.force:
+        print(f"pulumi-posthog export: {out / '__main__.py'} exists; pass --force to overwrite it", file=sys.stderr)
+        return 1
     stack = {k: v for k, v in (("posthog:host", args.host), ("posthog:apiKey", args.api_key)) if v}
     try:
         client = client_for(None, stack)
