@@ -28,7 +28,7 @@ for entry in (str(ROOT), str(ROOT / "provider")):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from tests.conftest import LocalServer  # noqa: E402
+from pulumi_posthog.testing.local_server import LocalServer  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT") or Path(tempfile.gettempdir()) / "pulumi-posthog-bench")
 SECRETS_DIR = OUT / "secrets"

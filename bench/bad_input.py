@@ -18,8 +18,8 @@ import time
 from collections import Counter
 
 from _common import capture_provider_logs, header, keep_errors, keep_stack, local_server, summary, table
+from pulumi_posthog.testing.stack import Stack
 
-from tests.resources.conftest import Stack
 from tests.resources.test_bad_input import CASES, Bad
 
 BENCH = "bad_input"

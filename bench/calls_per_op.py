@@ -23,12 +23,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from _common import capture_provider_logs, header, keep_errors, keep_stack, local_server, summary, table
-
-from tests.conftest import LocalServer
-from tests.harness import Result
-from tests.resources.cases import destinations, kinds
-from tests.resources.conftest import Register, Stack, backfill, batch_export, integration, organization, rollback
-from tests.resources.lifecycle import id_of
+from pulumi_posthog.testing.engine import Result, Unknown
+from pulumi_posthog.testing.local_server import LocalServer
+from pulumi_posthog.testing.samples import destinations, kinds
+from pulumi_posthog.testing.stack import Register, Stack, backfill, batch_export, integration, organization, rollback
 
 BENCH = "calls_per_op"
 OPS = ("preview", "create", "same", "read", "update", "pause", "update+pause", "delete")
@@ -160,7 +158,7 @@ def batch_export_rows(server: LocalServer) -> list[Row]:
                             secret_keys=kind.secret,
                         )
                     )
-                    dest["integration_id"] = id_of(lake)
+                    dest["integration_id"] = lake.id or Unknown()  # unknown in a preview of a create
                 export = parts["export"]
                 register(
                     batch_export(

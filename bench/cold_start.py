@@ -35,8 +35,7 @@ from pathlib import Path
 from _baseline_provider import BaselineProvider
 from _common import header, record_secrets, summary, table
 from pulumi_posthog.resources.engine import PostHogProvider
-
-from tests.harness import PluginProcess, Secret, provider_blob
+from pulumi_posthog.testing.engine import PluginProcess, Secret, provider_blob
 
 BENCH = "cold_start"
 GOAL_MS = 100.0

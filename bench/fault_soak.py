@@ -26,8 +26,8 @@ import time
 from _common import capture_provider_logs, header, keep_stack, local_server, save, summary, table
 from pulumi_posthog.client import PostHogClient, RetryPolicy
 from pulumi_posthog.resources import connection
+from pulumi_posthog.testing.stack import FAST_RETRIES, Stack
 
-from tests.resources.conftest import FAST_RETRIES, Stack
 from tests.resources.test_faults import SOAK_RULES, Soak, exports_on, integrations_on, soak_program
 
 BENCH = "fault_soak"

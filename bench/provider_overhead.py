@@ -29,9 +29,8 @@ import requests
 from _common import capture_provider_logs, header, keep_stack, local_server, record_secrets, summary, table
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi_posthog.resources.engine import PostHogProvider
-
-from tests.conftest import LocalServer
-from tests.resources.conftest import Stack, batch_export
+from pulumi_posthog.testing.local_server import LocalServer
+from pulumi_posthog.testing.stack import Stack, batch_export
 
 BENCH = "provider_overhead"
 GOAL = 1.10
@@ -143,8 +142,8 @@ def profile_round(server: LocalServer, project: int, n: int) -> tuple[list[tuple
     """An engine-only up of n exports with every layer timed: the engine's own logic, the RPC thread and protobuf
     requests (harness client), the SDK servicer, the provider, the HTTP request. Returns ms per export per layer
     and the servicer thread's top functions by own time (cProfile, RPC threads only)."""
-    import tests.harness.client as harness_client
-    from tests.harness.client import ProviderClient, in_process_transport
+    import pulumi_posthog.testing.engine.client as harness_client
+    from pulumi_posthog.testing.engine.client import ProviderClient, in_process_transport
 
     layers = Layers()
     originals = (

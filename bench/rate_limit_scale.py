@@ -29,8 +29,7 @@ from _common import capture_provider_logs, header, local_server, record_secrets,
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi_posthog.resources import connection
 from pulumi_posthog.resources.engine import PostHogProvider
-
-from tests.conftest import LocalServer
+from pulumi_posthog.testing.local_server import LocalServer
 
 BENCH = "rate_limit_scale"
 GOAL = 1.10

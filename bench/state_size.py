@@ -19,10 +19,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from _common import capture_provider_logs, header, keep_stack, local_server, summary, table
-
-from tests.conftest import LocalServer
-from tests.resources.cases import destinations, kinds
-from tests.resources.conftest import Register, Stack, backfill, batch_export, integration, organization, rollback
+from pulumi_posthog.testing.local_server import LocalServer
+from pulumi_posthog.testing.samples import destinations, kinds
+from pulumi_posthog.testing.stack import Register, Stack, backfill, batch_export, integration, organization, rollback
 
 BENCH = "state_size"
 PROVIDER_GOAL = 200

@@ -22,8 +22,24 @@ def _stack_config() -> dict[str, Any]:
     return values
 
 
+def _mocked_client() -> Any:
+    """Under ``pulumi.runtime.set_mocks``: the mocks' ``posthog_client`` (pulumi_posthog.testing.PostHogMocks answers
+    offline; the engine harness sets None: its provider talks to a real server), else a refusal to reach PostHog."""
+    monitor = pulumi.runtime.settings.SETTINGS.monitor
+    mocks = getattr(monitor, "mocks", None)  # pulumi.runtime.mocks.MockMonitor keeps the Mocks object there
+    if mocks is None:
+        return None
+    if not hasattr(mocks, "posthog_client"):
+        raise RuntimeError(
+            "a posthog lookup (get_organization, get_organizations, get_batch_exports) ran under "
+            "pulumi.runtime.set_mocks, where it would call PostHog: use pulumi_posthog.testing.PostHogMocks "
+            "(it answers lookups offline), or give your mocks a posthog_client"
+        )
+    return mocks.posthog_client
+
+
 def _client(connection: str | None) -> Any:
-    return client_for(connection, _stack_config())
+    return _mocked_client() or client_for(connection, _stack_config())
 
 
 def get_organization(id: str = "@current", connection: str | None = None) -> dict[str, Any]:

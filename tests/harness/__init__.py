@@ -1,43 +1,18 @@
-"""The engine stand-in: the Pulumi SDK's own dynamic-provider code driven with the real engine's rules."""
+"""The engine stand-in the project's tests use: a thin re-export of ``pulumi_posthog.testing.engine``.
 
-from .client import ProviderClient, in_process_client
-from .declare import dynamic_resource, dynamic_token, provider_blob
-from .engine import MiniEngine, RunStopped, StepFailed
-from .model import Diagnostic, Plan, Resource, ResourceState, Result, Rpc, Step
-from .plugin import PluginProcess, PluginStartError, process_plugin
-from .program import Export, ProgramRun, ProgramRunner, Registered
-from .servicer import AbortError, FakeContext, load_servicer_module, new_servicer
-from .values import Secret, Unknown, is_secret, reveal
+Its submodules are aliased (``tests.harness.client`` is ``pulumi_posthog.testing.engine.client``, the same module
+object), so existing imports and monkeypatches keep working.
+"""
 
-__all__ = [
-    "AbortError",
-    "Diagnostic",
-    "Export",
-    "FakeContext",
-    "MiniEngine",
-    "Plan",
-    "PluginProcess",
-    "PluginStartError",
-    "ProgramRun",
-    "ProgramRunner",
-    "ProviderClient",
-    "Registered",
-    "Resource",
-    "ResourceState",
-    "Result",
-    "Rpc",
-    "RunStopped",
-    "Secret",
-    "Step",
-    "StepFailed",
-    "Unknown",
-    "dynamic_resource",
-    "dynamic_token",
-    "in_process_client",
-    "is_secret",
-    "load_servicer_module",
-    "new_servicer",
-    "process_plugin",
-    "provider_blob",
-    "reveal",
-]
+import sys
+from importlib import import_module
+
+from pulumi_posthog.testing.engine import *  # noqa: F403
+from pulumi_posthog.testing.engine import __all__  # noqa: F401
+
+_MODULES = (
+    "checkpoint", "client", "declare", "echo", "engine", "isolation", "mocks", "model", "plugin", "program",
+    "servicer", "values", "wire",
+)  # fmt: skip
+for _name in _MODULES:
+    sys.modules[f"{__name__}.{_name}"] = globals()[_name] = import_module(f"pulumi_posthog.testing.engine.{_name}")

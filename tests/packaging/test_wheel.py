@@ -23,3 +23,12 @@ def test_the_wheel_tells_the_cli_there_is_no_plugin_to_install(wheel: zipfile.Zi
 
 def test_the_wheel_is_typed(wheel: zipfile.ZipFile) -> None:
     assert "pulumi_posthog/py.typed" in wheel.namelist()
+
+
+def test_the_wheel_has_the_export_command_and_the_testing_aids(wheel: zipfile.ZipFile) -> None:
+    [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
+    scripts = wheel.read(entry_points).decode()
+    assert "pulumi-posthog = pulumi_posthog.export.cli:main" in scripts
+    names = set(wheel.namelist())
+    assert {"pulumi_posthog/export/cli.py", "pulumi_posthog/testing/mocks.py"} <= names
+    assert "pulumi_posthog/testing/engine/engine.py" in names

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import PostHogError, ValidationError
+from pulumi_posthog.client import NotFoundError, PostHogError, ValidationError
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
 from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.engine import register
@@ -26,6 +26,14 @@ OUTPUTS = ("display_name", "created_at", "errors")
 
 class IntegrationInUse(Exception):
     """PostHog refuses to delete an integration while batch exports use it."""
+
+
+class AdoptionError(Exception):
+    """``adopt_id`` names an integration the program cannot take over as written."""
+
+
+def _listing(keys: list[str], config: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={config.get(k)!r}" for k in keys) or "other settings"
 
 
 def autoname(base: str, previous: Any) -> str:
@@ -54,6 +62,14 @@ class IntegrationSpec(ResourceSpec):
             required=True,
             doc="The kind's settings, credentials included (secrets are secret).",
         ),
+        Field(
+            "adopt_id",
+            str,
+            replace=True,
+            provider_only=True,
+            doc="Manage an existing integration (its numeric id) instead of creating one; PostHog never shows "
+            "secrets, so the configured ones are sent (upsert kinds) or taken as declared (named kinds).",
+        ),
     )
     outputs = OUTPUTS
 
@@ -66,6 +82,11 @@ class IntegrationSpec(ResourceSpec):
         if not isinstance(kind, str) or is_unknown(kind) or kind not in KINDS:
             return news, []
         failures = [CheckFailure("config", p) for p in check_config(kind, config)]
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and not adopt.isdigit():
+            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not an integration id (a number)."))
+        if adopt is not None:
+            return news, failures  # an adopted integration keeps the name PostHog has: no suffix
         if failures or not isinstance(config, dict) or not is_named(kind, config) or is_unknown(config.get("name")):
             return news, failures
         base = config["name"]
@@ -102,6 +123,7 @@ class IntegrationSpec(ResourceSpec):
             "project_id": plain(inputs.get("project_id")),
             "kind": kind,
             "config": config,
+            "adopt_id": inputs.get("adopt_id"),
             **{k: server.get(k) for k in OUTPUTS},
         }
         return {k: v for k, v in result.items() if v is not None}
@@ -109,6 +131,8 @@ class IntegrationSpec(ResourceSpec):
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client = ctx.client
         project, kind, config = plain(inputs["project_id"]), inputs["kind"], plain(inputs["config"])
+        if inputs.get("adopt_id"):
+            return self._adopt(ctx, str(inputs["adopt_id"]), inputs)
 
         def post() -> dict[str, Any]:
             # PostHog checks a role (assume-role) and a database host (DNS) live: a new one may need a while.
@@ -131,14 +155,87 @@ class IntegrationSpec(ResourceSpec):
             created = replay(post)
         return str(created["id"]), self.outs(created, inputs)
 
+    def _adopt(self, ctx: Context, id_: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Take over integration ``id_``: its kind and settings must be the program's; PostHog never shows secrets,
+        so an upsert kind's configured credentials are POSTed again (landing on the same row), while a named kind
+        (no update in PostHog) keeps its own and the state records the configured ones."""
+        project, kind, config = plain(inputs["project_id"]), inputs["kind"], plain(inputs["config"])
+        try:
+            server = ctx.client.get_integration(project, id_)
+        except NotFoundError:
+            raise AdoptionError(
+                f"adopt_id {id_}: PostHog has no integration {id_} in project {project} (404 Not found). "
+                "Use the id shown in PostHog (Data pipelines → the destination's integration), or remove adopt_id "
+                "to create a new integration."
+            ) from None
+        if server.get("kind") != kind:
+            raise AdoptionError(
+                f"adopt_id {id_}: integration {id_} is a '{server.get('kind')}' integration, not '{kind}'. "
+                f"Set kind='{server.get('kind')}' with its settings, or adopt another id."
+            )
+        shown = dict(server.get("config") or {})
+        visible = {k: v for k, v in config.items() if k not in secret_keys(kind)}
+        differs = changed_keys(kind, visible, shown)
+        label = self.describe(id_, {"kind": kind, "config": shown, "display_name": server.get("display_name")})
+        if is_named(kind, config):
+            if differs:
+                raise AdoptionError(
+                    f"adopt_id {id_}: {label} has {_listing(differs, shown)} in PostHog but the program sets "
+                    f"{_listing(differs, visible)}. PostHog cannot change a {kind} integration in place: make the "
+                    "program's config match, or remove adopt_id to create a new integration instead."
+                )
+            if any(key in config for key in secret_keys(kind)):
+                ctx.warn(
+                    f"adopting {label}: PostHog never shows its credentials and cannot update a {kind} "
+                    "integration, so the configured ones are recorded as declared (PostHog keeps its own)"
+                )
+            return id_, self.outs(server, inputs)
+        if identity(kind, config) != identity(kind, {**shown, **{k: config.get(k) for k in secret_keys(kind)}}):
+            raise AdoptionError(
+                f"adopt_id {id_}: {label} is another {kind} connection than the program's "
+                f"({_listing(differs, shown)} in PostHog). Make the program's config match, or adopt another id."
+            )
+        ctx.warn(f"adopting {label}: sending the configured credentials (PostHog never shows them)")
+        posted = replay(
+            lambda: propagation.create_integration(
+                lambda: ctx.client.create_integration(project, kind, config),
+                kind,
+                config,
+                lambda: _organization(ctx, project),
+            )
+        )
+        if str(posted.get("id")) != id_:
+            raise AdoptionError(
+                f"adopt_id {id_}: sending the program's {kind} config to PostHog wrote integration "
+                f"{posted.get('id')}, not {id_}: its identity differs from the adopted one's. Make the program's "
+                "config match the adopted integration (host, port and user; hostname; account), then run "
+                "`pulumi up` again."
+            )
+        return id_, self.outs(posted, inputs)
+
+    def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+            return "adopt_id names this very integration, so a replacement would only adopt it again"
+        return None
+
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         server = ctx.client.get_integration(state.get("project_id"), id_)
         outs = self.outs(server, state)
-        return outs, {k: outs[k] for k in ("project_id", "kind", "config") if k in outs}
+        return outs, {k: outs[k] for k in ("project_id", "kind", "config", "adopt_id") if k in outs}
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""
         project, kind, config = plain(news["project_id"]), news["kind"], plain(news["config"])
+        if is_named(kind, config):  # only reached through adopt_id naming this integration (lands_on)
+            changed = changed_keys(kind, config, olds.get("config") or {})
+            if changed:
+                raise AdoptionError(
+                    f"{self.describe(id_, olds)}: PostHog cannot change a {kind} integration in place "
+                    f"({', '.join(changed)} changed) and adopt_id pins this one. Remove adopt_id to get a new "
+                    "integration with the new config."
+                )
+            return {**olds, "adopt_id": news.get("adopt_id")}
         server = replay(
             lambda: propagation.create_integration(
                 lambda: ctx.client.create_integration(project, kind, config),
@@ -193,9 +290,12 @@ class Integration(PostHogResource, module="posthog", name="Integration"):
         project_id: pulumi.Input[int],
         kind: str,
         config: pulumi.Input[dict[str, Any]],
+        adopt_id: pulumi.Input[str | int] | None = None,
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs = {"project_id": project_id, "kind": kind, "config": secret_values(config, secret_keys(kind))}
+        if adopt_id is not None:
+            inputs["adopt_id"] = str(adopt_id) if isinstance(adopt_id, int) else adopt_id
         super().__init__("Integration", resource_name, inputs, opts, connection)
         self.posthog_kind = kind  # lets a BatchExport check the kind offline when given this resource

@@ -63,6 +63,9 @@ class EngineMocks(Mocks):
     """Custom resources become engine steps (dynamic ones through the plugin, others through EchoProvider);
     component resources get no state; invokes go to ``calls`` (default: an empty result)."""
 
+    posthog_client = None
+    """posthog lookups (``get_organization``…) under these mocks reach the stack's real server."""
+
     def __init__(self, engine: MiniEngine, calls: Callable[[MockCallArgs], dict[str, Any]] | None = None) -> None:
         self.engine = engine
         self._calls = calls
