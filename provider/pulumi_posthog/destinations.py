@@ -14,6 +14,9 @@ FILE_FORMATS: dict[str, tuple[str, ...]] = {
 }
 HTTP_URLS = ("https://us.i.posthog.com/batch/", "https://eu.i.posthog.com/batch/")
 INTERVALS = ("hour", "day", "week", "every 5 minutes", "every 15 minutes")
+TESTED_TYPES = ("AwsS3", "S3Compatible", "S3", "BigQuery", "Snowflake", "Databricks", "AzureBlob")
+"""The types PostHog has a destination test for (products/batch_exports/backend/presentation/views/
+destination_tests/__init__.py, get_destination_test; 2025's code also tested the legacy S3 type)."""
 MODELS = ("events", "persons", "sessions", "hogql")
 
 

@@ -43,7 +43,7 @@ except ImportError as exc:  # the provider does not need pulumi-policy; a policy
         "pip install 'pulumi-posthog[policy]' (or pip install pulumi-policy) in the policy pack's virtualenv"
     ) from exc
 
-from pulumi_posthog.destinations import INTERVALS, TYPES
+from pulumi_posthog.destinations import INTERVALS, TESTED_TYPES, TYPES
 
 PACK_NAME = "posthog"
 TOKEN_PREFIX = "pulumi-python:dynamic/posthog:"
@@ -58,9 +58,6 @@ AWS_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 ENCRYPTIONS = ("AES256", "aws:kms")
 ENCRYPTED_TYPES = tuple(sorted(name for name, spec in TYPES.items() if "encryption" in spec.fields))
 DEFAULT_MAX_DAYS = 31
-# The destination types PostHog has a destination test for (products/batch_exports/backend/presentation/views/
-# destination_tests/__init__.py; the legacy S3 type in 2025's code): the cloud destinations verify_destination tests.
-TESTED_TYPES = ("AwsS3", "S3Compatible", "S3", "BigQuery", "Snowflake", "Databricks", "AzureBlob")
 
 
 # ----- reading properties ---------------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ def test_the_command_names_each_default_policy_the_program_does_not_meet(server:
         "posthog-export-s3-encryption",
         "posthog-export-bucket-in-stack",
         "posthog-export-paused",
+        "posthog-export-verify-destination",
     }
 
 

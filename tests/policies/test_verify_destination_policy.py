@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pulumi_posthog import policies
+from pulumi_posthog import destinations, policies
 from pulumi_posthog.local.destination_tests import CATALOGUE
-from pulumi_posthog.resources import verify
 
 from tests.policies.analyzer import PolicyAnalyzer, only, summary
 from tests.policies.resources import batch_export, encrypted_s3
@@ -55,4 +54,4 @@ def test_a_destination_posthog_cannot_test_is_not_flagged(analyzer: PolicyAnalyz
 
 def test_the_tested_types_are_the_ones_posthog_local_and_the_provider_test() -> None:
     served = set(CATALOGUE["latest"]) | set(CATALOGUE["2025"])
-    assert set(policies.TESTED_TYPES) == set(verify.TESTED_TYPES) == served
+    assert set(policies.TESTED_TYPES) == set(destinations.TESTED_TYPES) == served

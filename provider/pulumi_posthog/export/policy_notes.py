@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_posthog.destinations import TYPES
+from pulumi_posthog.destinations import TESTED_TYPES, TYPES
 
 ENCRYPTED_TYPES = tuple(sorted(name for name, spec in TYPES.items() if "encryption" in spec.fields))
 
@@ -74,6 +74,9 @@ def export_notes(resource: str, export: dict[str, Any]) -> list[PolicyNote]:
     if type_ == "AwsS3":
         why = f"its bucket '{config.get('bucket_name')}' is not managed in this stack (import it with pulumi_aws)"
         notes.append(PolicyNote("posthog-export-bucket-in-stack", "advisory", resource, why))
+    if type_ in TESTED_TYPES:
+        why = "it does not set verify_destination=True (PostHog's destination test before a change to it)"
+        notes.append(PolicyNote("posthog-export-verify-destination", "advisory", resource, why))
     if export.get("paused"):
         why = "it is paused in PostHog, and the program keeps it paused"
         notes.append(PolicyNote("posthog-export-paused", "advisory", resource, why))

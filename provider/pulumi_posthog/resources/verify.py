@@ -9,9 +9,6 @@ from pulumi_posthog.client.errors import EndpointNotFoundError, PermissionDenied
 from pulumi_posthog.resources.spec import Context
 from pulumi_posthog.resources.values import plain
 
-# The types PostHog has a destination test for (products/batch_exports/backend/presentation/views/
-# destination_tests/__init__.py, get_destination_test); the 2025 code also tested the legacy S3 type.
-TESTED_TYPES = ("AwsS3", "S3Compatible", "S3", "BigQuery", "Snowflake", "Databricks", "AzureBlob")
 INPUT = "verify_destination"
 
 
