@@ -262,6 +262,14 @@ class PostHogClient:
         """``POST /api/organizations/{id}/projects/`` (201, the full project body; ``@current`` moves to it)."""
         return self._object("POST", f"/api/organizations/{_seg(organization_id)}/projects/", json=dict(body))
 
+    def update_project(self, project_id: int | str, body: Mapping[str, Any]) -> JSON:
+        """``PATCH /api/projects/{id}/``: a partial update (the full project body back)."""
+        return self._object("PATCH", f"/api/projects/{_seg(project_id)}/", json=dict(body))
+
+    def delete_project(self, project_id: int | str) -> None:
+        """``DELETE /api/projects/{id}/`` (204; admins; deletes its environments and their exports)."""
+        self.request("DELETE", f"/api/projects/{_seg(project_id)}/", gone_ok_after_retry=True)
+
     # -- who the key is --------------------------------------------------------------------------------------
     def get_current_personal_api_key(self) -> JSON:
         """``GET /api/personal_api_keys/@current/``: the key's scopes and scoped objects (never its value)."""

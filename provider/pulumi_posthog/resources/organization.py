@@ -9,7 +9,9 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
 from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
@@ -119,13 +121,7 @@ class OrganizationSpec(ResourceSpec):
             provider_only=True,
             doc="Manage an existing organization (its UUID, or '@current') instead of creating one.",
         ),
-        Field(
-            "deletion_protection",
-            bool,
-            provider_only=True,
-            default=True,
-            doc="While true (the default), deleting the organization fails instead of deleting it.",
-        ),
+        deletion_protection("organization"),
     )
     outputs = OUTPUTS
 
@@ -183,7 +179,7 @@ class OrganizationSpec(ResourceSpec):
                 {k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in result["teams"]
             ]
         result["adopt_id"] = inputs.get("adopt_id")
-        result["deletion_protection"] = inputs.get("deletion_protection", True) is not False
+        result["deletion_protection"] = is_protected(inputs)
         return {k: v for k, v in result.items() if v is not None}
 
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -231,12 +227,7 @@ class OrganizationSpec(ResourceSpec):
         return self.outs(server, news)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        if state.get("deletion_protection", True) is not False:
-            raise DeletionProtected(
-                f"Organization '{state.get('name', id_)}' ({id_}) has deletion_protection enabled, so it was not "
-                "deleted. To delete it, set deletion_protection=False, run `pulumi up`, then remove it (or run "
-                "`pulumi destroy`). To stop managing it without deleting it, run `pulumi state delete <urn>`."
-            )
+        refuse_if_protected("Organization", id_, state)
         ctx.client.delete_organization(id_)
 
 
@@ -254,17 +245,13 @@ def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:
     )
 
 
-class AdoptionMismatch(Exception):
+class AdoptionMismatch(ResourceError):
     """An ``adopt_id`` change would switch the resource to another organization without a replacement."""
 
 
 def warn(message: str) -> None:
     """A warning the CLI shows with the resource (the plugin's stderr; pulumi.log is unusable in a provider)."""
     print(f"warning: {message}", file=sys.stderr, flush=True)
-
-
-class DeletionProtected(Exception):
-    """Deleting a protected organization was refused by the provider (nothing was sent to PostHog)."""
 
 
 SPEC = register(OrganizationSpec())

@@ -1,0 +1,186 @@
+"""The Project resource: a project in an organization (or an adopted one, ``adopt_id``) and its settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_posthog.resources.batch_export_rules import timezones
+from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.errors import ResourceError
+from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
+from pulumi_posthog.resources.reconcile import Lookup, create_once
+from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
+from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
+
+SETTINGS = ("name", "product_description", "timezone", "anonymize_ips", "app_urls")
+"""What ``ProjectBackwardCompatSerializer`` (posthog/api/project.py) takes that a platform team sets in code."""
+OUTPUTS = ("uuid", "api_token", "created_at")
+NAME_MAX = 200  # posthog/models/project.py: name = models.CharField(max_length=200)
+
+
+class ProjectSpec(ResourceSpec):
+    """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have."""
+
+    name = "Project"
+    doc = "A PostHog project in an organization (created, or adopted with adopt_id) and its settings."
+    fields = (
+        Field(
+            "organization_id",
+            str,
+            required=True,
+            replace=True,
+            doc="The organization UUID (or '@current') the project belongs to.",
+        ),
+        Field("name", str, required=True, doc=f"Project name (at most {NAME_MAX} characters)."),
+        Field("product_description", str, unmanaged_when_unset=True, doc="What the project's product is."),
+        Field("timezone", str, unmanaged_when_unset=True, doc="IANA time zone of the project's dates (PostHog: UTC)."),
+        Field("anonymize_ips", bool, unmanaged_when_unset=True, doc="Discard client IP data."),
+        Field("app_urls", list, unmanaged_when_unset=True, doc="The app's URLs (toolbar and heatmaps)."),
+        Field(
+            "adopt_id",
+            str,
+            replace=True,
+            provider_only=True,
+            doc="Manage an existing project of the organization (its id) instead of creating one.",
+        ),
+        deletion_protection("project"),
+    )
+    outputs = OUTPUTS
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        failures: list[CheckFailure] = []
+        org = news.get("organization_id")
+        if isinstance(org, str) and org != "@current" and not UUID_RE.match(org):
+            failures.append(CheckFailure("organization_id", f"'{org}' is not an organization UUID or '@current'."))
+        name = news.get("name")
+        if isinstance(name, str):
+            if not name.strip():
+                failures.append(CheckFailure("name", "This field may not be blank."))
+            elif len(name) > NAME_MAX:
+                reason = f"Ensure this field has no more than {NAME_MAX} characters."
+                failures.append(CheckFailure("name", reason))
+        tz = news.get("timezone")
+        if isinstance(tz, str) and timezones() and tz not in timezones():
+            failures.append(CheckFailure("timezone", f'"{tz}" is not a valid choice.'))
+        urls = news.get("app_urls")
+        if isinstance(urls, list) and any(not isinstance(u, str) and not is_unknown(u) for u in urls):
+            failures.append(CheckFailure("app_urls", "Each app URL must be a string."))
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and not adopt.isdigit():
+            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not a project id (an integer)."))
+        return news, failures
+
+    def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        adopt = news.get("adopt_id")
+        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+            return "adopt_id names the project it already manages"
+        return None
+
+    @staticmethod
+    def body(inputs: dict[str, Any]) -> dict[str, Any]:
+        return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
+
+    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
+        result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
+        result.update({k: server.get(k) for k in OUTPUTS})
+        result["organization_id"] = inputs.get("organization_id") or server.get("organization")
+        result["adopt_id"] = inputs.get("adopt_id")
+        result["deletion_protection"] = is_protected(inputs)
+        return {k: v for k, v in result.items() if v is not None}
+
+    def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        client = ctx.client
+        body = self.body(inputs)
+        org = inputs["organization_id"]
+        adopt = inputs.get("adopt_id")
+        if adopt:
+            current = client.get_project(adopt)
+            _same_organization(ctx, org, current)
+            changes = {k: v for k, v in body.items() if not same(current.get(k), v)}
+            if changes:
+                shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
+                ctx.warn(f"adopting project '{current.get('name')}' ({current['id']}); changing {shown}")
+                current = client.update_project(current["id"], changes)
+            return str(current["id"]), self.outs(current, inputs)
+        created, _ = create_once(
+            lambda: client.create_organization_project(org, body),
+            Lookup(
+                what=f"project '{body['name']}'",
+                look_for=f"a project named '{body['name']}' in organization {org}",
+                candidates=lambda: client.list_organization_projects(org),
+                matches=lambda p: p.get("name") == body["name"],
+                scope=f"projects of {org}",
+                key=body["name"],
+            ),
+            ctx.warn,
+            ctx.memo,
+        )
+        if "api_token" not in created or "created_at" not in created:  # a listed (short) body: read the full one
+            created = client.get_project(created["id"])
+        return str(created["id"]), self.outs(created, inputs)
+
+    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        outs = self.outs(ctx.client.get_project(id_), state)
+        return outs, {k: v for k, v in outs.items() if k not in OUTPUTS}
+
+    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
+        server = ctx.client.update_project(id_, body) if body else ctx.client.get_project(id_)
+        return self.outs(server, news)
+
+    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
+        refuse_if_protected("Project", id_, state)
+        ctx.client.delete_project(id_)
+
+
+def _same_organization(ctx: Context, org: str, project: dict[str, Any]) -> None:
+    """An adopted project must be in ``organization_id``: adopting another organization's project is refused."""
+    wanted = ctx.client.get_organization(org)["id"] if org == "@current" else org
+    if str(project.get("organization", "")).lower() == str(wanted).lower():
+        return
+    raise ForeignProject(
+        f"adopt_id {project.get('id')} is project '{project.get('name')}' of organization "
+        f"{project.get('organization')}, not of organization_id {org}, so it was not adopted. Set adopt_id to a "
+        "project of that organization, or organization_id to the project's organization."
+    )
+
+
+class ForeignProject(ResourceError):
+    """``adopt_id`` names a project of another organization."""
+
+
+SPEC = register(ProjectSpec())
+
+
+class Project(PostHogResource, module="posthog", name="Project"):
+    """A PostHog project. Set ``adopt_id`` (a project id) to manage an existing one of the organization."""
+
+    organization_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    uuid: pulumi.Output[str]
+    api_token: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    deletion_protection: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        organization_id: pulumi.Input[str],
+        name: pulumi.Input[str],
+        product_description: pulumi.Input[str] | None = None,
+        timezone: pulumi.Input[str] | None = None,
+        anonymize_ips: pulumi.Input[bool] | None = None,
+        app_urls: pulumi.Input[list[str]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        deletion_protection: pulumi.Input[bool] | None = None,
+        connection: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
+        super().__init__("Project", resource_name, inputs, opts, connection)
