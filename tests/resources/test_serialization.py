@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from pulumi_posthog import catalog
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi_posthog import catalog
 from pulumi_posthog.resources.engine import PostHogProvider, spec_for
 
 from tests.harness import provider_blob
