@@ -31,6 +31,7 @@ GUIDES = (
     "policy-pack.md",
     "troubleshooting.md",
     "how-it-works.md",
+    "adding-a-resource.md",
 )
 
 
