@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, ValidationError
+from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, PostHogClient, ValidationError
 from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.backfill_bounds import cached, same_bounds
 from pulumi_posthog.resources.engine import register
@@ -132,7 +132,7 @@ class BackfillSpec(ResourceSpec):
         if not UUID_RE.match(id_):
             return state, {k: v for k, v in state.items() if k not in self.outputs}
         try:
-            server = ctx.client.get_backfill(state.get("project_id"), state.get("batch_export_id"), id_)
+            server = ctx.client.get_backfill(str(state.get("project_id")), str(state.get("batch_export_id")), id_)
         except NotFoundError:
             # Not written yet (newest PostHog creates the row asynchronously), and backfills cannot be deleted:
             # never "gone", or the next up would start a duplicate backfill.
@@ -147,7 +147,7 @@ class BackfillSpec(ResourceSpec):
         """Cancel it if it still runs: one POST; PostHog's "Cannot cancel" answer means it already stopped."""
         if not UUID_RE.match(id_):
             return
-        project, export = state.get("project_id"), state.get("batch_export_id")
+        project, export = str(state.get("project_id")), str(state.get("batch_export_id"))
         for _ in range(CANCEL_ATTEMPTS):
             try:
                 ctx.client.cancel_backfill(project, export, id_)
@@ -161,7 +161,7 @@ class BackfillSpec(ResourceSpec):
         ctx.client.cancel_backfill(project, export, id_)
 
 
-def _list(client: Any, project: Any, export: str) -> list[dict[str, Any]]:
+def _list(client: PostHogClient, project: Any, export: str) -> list[dict[str, Any]]:
     """The export's backfills. A failure is an error, never "none": reconciliation must not take it for one."""
     return client.list_backfills(project, export)
 

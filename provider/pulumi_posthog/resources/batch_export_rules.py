@@ -259,7 +259,7 @@ def integration_kind_problem(destination: Any, kind: Any) -> str | None:
         return None
     type_ = destination.get("type")
     spec = TYPES.get(type_) if isinstance(type_, str) else None
-    if spec is None or spec.integration_kind in (None, kind):
+    if spec is None or not isinstance(type_, str) or spec.integration_kind in (None, kind):
         return None
     if type_ in ("AwsS3", "S3Compatible"):
         return f"Integration provided is not an AWS S3 integration (got kind='{kind}')"

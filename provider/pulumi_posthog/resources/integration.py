@@ -132,7 +132,7 @@ class IntegrationSpec(ResourceSpec):
         return str(created["id"]), self.outs(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        server = ctx.client.get_integration(state.get("project_id"), id_)
+        server = ctx.client.get_integration(str(state.get("project_id")), id_)
         outs = self.outs(server, state)
         return outs, {k: outs[k] for k in ("project_id", "kind", "config") if k in outs}
 
@@ -157,7 +157,7 @@ class IntegrationSpec(ResourceSpec):
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         # An upsert-kind replacement that landed on this very row is kept by the engine (same id as created).
         try:
-            ctx.client.delete_integration(state.get("project_id"), id_)
+            ctx.client.delete_integration(str(state.get("project_id")), id_)
         except ValidationError as exc:
             if "used by batch exports" in (exc.detail or ""):
                 raise IntegrationInUse(

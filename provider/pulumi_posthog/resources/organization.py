@@ -174,10 +174,9 @@ class OrganizationSpec(ResourceSpec):
         """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
         result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
         result.update({k: server.get(k) for k in OUTPUTS})
-        if isinstance(result.get("teams"), list):
-            result["teams"] = [
-                {k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in result["teams"]
-            ]
+        teams = result.get("teams")
+        if isinstance(teams, list):
+            result["teams"] = [{k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in teams]
         result["adopt_id"] = inputs.get("adopt_id")
         result["deletion_protection"] = is_protected(inputs)
         return {k: v for k, v in result.items() if v is not None}

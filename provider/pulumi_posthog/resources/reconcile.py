@@ -148,7 +148,8 @@ def _shown(delta: timedelta) -> str:
 def _claims(memo: dict[str, Any]) -> set[str]:
     """Ids created or adopted in this command: never adopted again by another resource."""
     with _lock:
-        return memo.setdefault("reconcile.claimed", set())
+        found: set[str] = memo.setdefault("reconcile.claimed", set())
+        return found
 
 
 def claim(memo: dict[str, Any], scope: str, obj_id: Any) -> None:
@@ -184,7 +185,8 @@ def _listing(memo: dict[str, Any], lookup: Lookup) -> list[dict[str, Any]] | Non
                 listings[lookup.scope] = list(lookup.candidates())
             except EndpointNotFoundError:
                 listings[lookup.scope] = None  # create as before; an ambiguous POST is still checked
-        return listings[lookup.scope]
+        listed: list[dict[str, Any]] | None = listings[lookup.scope]
+        return listed
 
 
 # ----- before the POST ------------------------------------------------------------------------------------------

@@ -32,7 +32,6 @@ class Field:
     unmanaged_when_unset: bool = False
     choices: tuple[Any, ...] = ()
     minimum: int | None = None
-    nullable: bool = True
     doc: str = ""
     normalize: Normalizer = plain
 
