@@ -46,7 +46,14 @@ class BackfillSpec(ResourceSpec):
     doc = "A one-off re-export of a past period through an existing batch export."
     fields = (
         Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
-        Field("batch_export_id", str, required=True, replace=True, doc="The export to backfill (its id)."),
+        Field(
+            "batch_export_id",
+            str,
+            required=True,
+            replace=True,
+            uuid="batch export",
+            doc="The export to backfill (its id).",
+        ),
         Field(
             "start_at",
             str,
@@ -79,9 +86,6 @@ class BackfillSpec(ResourceSpec):
             )
         if "end_at" in bounds and bounds["end_at"] > datetime.now(timezone.utc):
             failures.append(CheckFailure("end_at", f"The provided 'end_at' ({news['end_at']}) is in the future"))
-        export = news.get("batch_export_id")
-        if isinstance(export, str) and not is_unknown(export) and not UUID_RE.match(export):
-            failures.append(CheckFailure("batch_export_id", f"'{export}' is not a batch export UUID."))
         return news, failures
 
     def outs(self, inputs: dict[str, Any], backfill_id: str, status: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.values import is_unknown, plain, same
 
 SETTINGS = (
     "name",
@@ -59,8 +59,10 @@ class OrganizationSpec(ResourceSpec):
     name = "Organization"
     doc = "A PostHog organization (created, or adopted with adopt_id) and its settings."
     fields = (
-        Field("name", str, required=True, doc="Organization name (at most 64 characters)."),
-        Field("logo_media_id", str, unmanaged_when_unset=True, doc="Id of an uploaded logo."),
+        Field(
+            "name", str, required=True, not_blank=True, max_length=64, doc="Organization name (at most 64 characters)."
+        ),
+        Field("logo_media_id", str, unmanaged_when_unset=True, uuid="", doc="Id of an uploaded logo."),
         Field(
             IGNORED,
             bool,
@@ -119,6 +121,8 @@ class OrganizationSpec(ResourceSpec):
             str,
             replace=True,
             provider_only=True,
+            uuid="organization",
+            current_ok=True,
             doc="Manage an existing organization (its UUID, or '@current') instead of creating one.",
         ),
         deletion_protection("organization"),
@@ -128,19 +132,6 @@ class OrganizationSpec(ResourceSpec):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []
         name = news.get("name")
-        if isinstance(name, str):
-            if not name.strip():
-                failures.append(CheckFailure("name", "This field may not be blank."))
-            elif len(name) > 64:
-                failures.append(
-                    CheckFailure("name", f"Ensure this field has no more than 64 characters (it has {len(name)}).")
-                )
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt != "@current" and not UUID_RE.match(adopt):
-            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not an organization UUID or '@current'."))
-        logo = news.get("logo_media_id")
-        if isinstance(logo, str) and not UUID_RE.match(logo):
-            failures.append(CheckFailure("logo_media_id", f"'{logo}' is not a valid UUID."))
         if news.get(IGNORED) is not None:
             warn(
                 f"organization '{name}': {IGNORED} is ignored: PostHog made it read only (each user now chooses "

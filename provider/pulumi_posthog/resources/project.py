@@ -14,7 +14,7 @@ from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.values import is_unknown, plain, same
 
 SETTINGS = ("name", "product_description", "timezone", "anonymize_ips", "app_urls")
 """What ``ProjectBackwardCompatSerializer`` (posthog/api/project.py) takes that a platform team sets in code."""
@@ -33,9 +33,18 @@ class ProjectSpec(ResourceSpec):
             str,
             required=True,
             replace=True,
+            uuid="organization",
+            current_ok=True,
             doc="The organization UUID (or '@current') the project belongs to.",
         ),
-        Field("name", str, required=True, doc=f"Project name (at most {NAME_MAX} characters)."),
+        Field(
+            "name",
+            str,
+            required=True,
+            not_blank=True,
+            max_length=NAME_MAX,
+            doc=f"Project name (at most {NAME_MAX} characters).",
+        ),
         Field("product_description", str, unmanaged_when_unset=True, doc="What the project's product is."),
         Field("timezone", str, unmanaged_when_unset=True, doc="IANA time zone of the project's dates (PostHog: UTC)."),
         Field("anonymize_ips", bool, unmanaged_when_unset=True, doc="Discard client IP data."),
@@ -53,16 +62,6 @@ class ProjectSpec(ResourceSpec):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []
-        org = news.get("organization_id")
-        if isinstance(org, str) and org != "@current" and not UUID_RE.match(org):
-            failures.append(CheckFailure("organization_id", f"'{org}' is not an organization UUID or '@current'."))
-        name = news.get("name")
-        if isinstance(name, str):
-            if not name.strip():
-                failures.append(CheckFailure("name", "This field may not be blank."))
-            elif len(name) > NAME_MAX:
-                reason = f"Ensure this field has no more than {NAME_MAX} characters."
-                failures.append(CheckFailure("name", reason))
         tz = news.get("timezone")
         if isinstance(tz, str) and timezones() and tz not in timezones():
             failures.append(CheckFailure("timezone", f'"{tz}" is not a valid choice.'))

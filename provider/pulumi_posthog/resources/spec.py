@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import PostHogClient
-from pulumi_posthog.resources.values import MISSING, is_unknown, plain, same
+from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
 
 Normalizer = Callable[[Any], Any]
 
@@ -32,6 +32,13 @@ class Field:
     unmanaged_when_unset: bool = False
     choices: tuple[Any, ...] = ()
     minimum: int | None = None
+    not_blank: bool = False
+    """A string of white space only is refused (DRF's CharField: "This field may not be blank.")."""
+    max_length: int | None = None
+    uuid: str | None = None
+    """The value must be a UUID; the text names what it identifies ("organization"; "" for any UUID)."""
+    current_ok: bool = False
+    """With ``uuid``: ``'@current'`` is accepted too."""
     doc: str = ""
     normalize: Normalizer = plain
 
@@ -165,4 +172,19 @@ def type_problem(f: Field, value: Any) -> str | None:
         return f"'{f.name}' must be one of {listed}; got {value!r}."
     if f.minimum is not None and value < f.minimum:
         return f"Ensure this value is greater than or equal to {f.minimum}."
+    return text_problem(f, value) if isinstance(value, str) else None
+
+
+def text_problem(f: Field, value: str) -> str | None:
+    """The declarative string checks: not blank, a maximum length, a UUID (or '@current')."""
+    if f.not_blank and not value.strip():
+        return "This field may not be blank."
+    if f.max_length is not None and len(value) > f.max_length:
+        return f"Ensure this field has no more than {f.max_length} characters (it has {len(value)})."
+    if f.uuid is not None and not UUID_RE.match(value) and not (f.current_ok and value == "@current"):
+        if not f.uuid:
+            return f"'{value}' is not a valid UUID."
+        article = "an" if f.uuid[0] in "aeiou" else "a"
+        current = " or '@current'" if f.current_ok else ""
+        return f"'{value}' is not {article} {f.uuid} UUID{current}."
     return None
