@@ -19,3 +19,20 @@ def test_text_checks_word_each_problem_as_posthog_does() -> None:
     export = Field("batch_export_id", uuid="batch export")
     assert text_problem(export, "@current") == "'@current' is not a batch export UUID."
     assert text_problem(Field("logo", uuid=""), "x") == "'x' is not a valid UUID."
+
+
+def test_body_and_outputs_derive_from_the_fields() -> None:
+    from pulumi_posthog.resources.engine import spec_for
+
+    spec = spec_for("Project")
+    inputs = {"organization_id": "@current", "name": "Web", "timezone": None, "adopt_id": None}
+    assert spec.body(inputs) == {"name": "Web"}  # the organization is in the path; provider fields never sent
+    server = {"id": 7, "organization": UUID, "name": "Web", "timezone": "UTC", "uuid": "u", "api_token": "phc_x"}
+    assert spec.outputs_from(server, inputs) == {
+        "organization_id": "@current",  # as written: PostHog's UUID would read as a change
+        "name": "Web",
+        "deletion_protection": True,  # the provider's default
+        "uuid": "u",
+        "api_token": "phc_x",
+    }  # timezone unset: not managed, not kept
+    assert spec.outputs_from(server, {"name": "Web"})["organization_id"] == UUID

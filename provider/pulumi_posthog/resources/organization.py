@@ -11,25 +11,11 @@ from pulumi.dynamic import CheckFailure
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
+from pulumi_posthog.resources.protection import deletion_protection, refuse_if_protected
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain, same
+from pulumi_posthog.resources.values import is_unknown, same
 
-SETTINGS = (
-    "name",
-    "logo_media_id",
-    "enforce_2fa",
-    "members_can_invite",
-    "members_can_create_projects",
-    "members_can_use_personal_api_keys",
-    "allow_publicly_shared_resources",
-    "is_ai_data_processing_approved",
-    "is_ai_training_opted_in",
-    "default_experiment_stats_method",
-    "default_anonymize_ips",
-    "default_role_id",
-)
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
 configured value is never sent nor diffed, only warned about."""
@@ -67,6 +53,7 @@ class OrganizationSpec(ResourceSpec):
             IGNORED,
             bool,
             unmanaged_when_unset=True,
+            in_body=False,
             doc="Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
             "Read it from the output of the same name.",
         ),
@@ -151,26 +138,19 @@ class OrganizationSpec(ResourceSpec):
             return "adopt_id '@current' is checked at `pulumi up` to be the organization it already manages"
         return None
 
-    @staticmethod
-    def body(inputs: dict[str, Any]) -> dict[str, Any]:
-        return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
-
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
         """Never on the ignored setting: PostHog keeps its own value whatever the program says."""
         return super().diff(
             {k: v for k, v in olds.items() if k != IGNORED}, {k: v for k, v in news.items() if k != IGNORED}
         )
 
-    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
-        result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
-        result.update({k: server.get(k) for k in OUTPUTS})
+    def outputs_from(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The base's, with only what a program uses of each environment in ``teams``."""
+        result = super().outputs_from(server, inputs)
         teams = result.get("teams")
         if isinstance(teams, list):
             result["teams"] = [{k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in teams]
-        result["adopt_id"] = inputs.get("adopt_id")
-        result["deletion_protection"] = is_protected(inputs)
-        return {k: v for k, v in result.items() if v is not None}
+        return result
 
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client = ctx.client
@@ -183,7 +163,7 @@ class OrganizationSpec(ResourceSpec):
                 shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
                 ctx.warn(f"adopting organization '{current.get('name')}' ({current['id']}); changing {shown}")
                 current = client.update_organization(current["id"], changes)
-            return str(current["id"]), self.outs(current, inputs)
+            return str(current["id"]), self.outputs_from(current, inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(
             lambda: client.create_organization(body),
@@ -191,18 +171,18 @@ class OrganizationSpec(ResourceSpec):
                 what=what,
                 look_for=f"an organization named '{body['name']}' among the API key's organizations",
                 candidates=client.list_organizations,
-                matches=lambda org: not self.diff(self.outs(org, inputs), inputs).changed,
+                matches=lambda org: not self.diff(self.outputs_from(org, inputs), inputs).changed,
                 scope="organizations",
                 key=body["name"],
             ),
             ctx.warn,
             ctx.memo,
         )
-        return str(created["id"]), self.outs(created, inputs)
+        return str(created["id"]), self.outputs_from(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         server = ctx.client.get_organization(id_)
-        outs = self.outs(server, state)
+        outs = self.outputs_from(server, state)
         inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
         return outs, inputs
 
@@ -214,7 +194,7 @@ class OrganizationSpec(ResourceSpec):
             _confirm_current(ctx, id_, olds)
         body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
         server = ctx.client.update_organization(id_, body) if body else ctx.client.get_organization(id_)
-        return self.outs(server, news)
+        return self.outputs_from(server, news)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         refuse_if_protected("Organization", id_, state)

@@ -11,19 +11,19 @@ from pulumi_posthog.resources.batch_export_rules import timezones
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.protection import deletion_protection, is_protected, refuse_if_protected
+from pulumi_posthog.resources.protection import deletion_protection, refuse_if_protected
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, plain, same
+from pulumi_posthog.resources.values import is_unknown, same
 
-SETTINGS = ("name", "product_description", "timezone", "anonymize_ips", "app_urls")
-"""What ``ProjectBackwardCompatSerializer`` (posthog/api/project.py) takes that a platform team sets in code."""
 OUTPUTS = ("uuid", "api_token", "created_at")
 NAME_MAX = 200  # posthog/models/project.py: name = models.CharField(max_length=200)
 
 
 class ProjectSpec(ResourceSpec):
-    """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have."""
+    """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have. The body
+    fields are what ``ProjectBackwardCompatSerializer`` (posthog/api/project.py) takes that a platform team sets in
+    code."""
 
     name = "Project"
     doc = "A PostHog project in an organization (created, or adopted with adopt_id) and its settings."
@@ -35,6 +35,8 @@ class ProjectSpec(ResourceSpec):
             replace=True,
             uuid="organization",
             current_ok=True,
+            in_body=False,
+            read_as="organization",
             doc="The organization UUID (or '@current') the project belongs to.",
         ),
         Field(
@@ -79,19 +81,6 @@ class ProjectSpec(ResourceSpec):
             return "adopt_id names the project it already manages"
         return None
 
-    @staticmethod
-    def body(inputs: dict[str, Any]) -> dict[str, Any]:
-        return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
-
-    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
-        result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
-        result.update({k: server.get(k) for k in OUTPUTS})
-        result["organization_id"] = inputs.get("organization_id") or server.get("organization")
-        result["adopt_id"] = inputs.get("adopt_id")
-        result["deletion_protection"] = is_protected(inputs)
-        return {k: v for k, v in result.items() if v is not None}
-
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client = ctx.client
         body = self.body(inputs)
@@ -105,7 +94,7 @@ class ProjectSpec(ResourceSpec):
                 shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
                 ctx.warn(f"adopting project '{current.get('name')}' ({current['id']}); changing {shown}")
                 current = client.update_project(current["id"], changes)
-            return str(current["id"]), self.outs(current, inputs)
+            return str(current["id"]), self.outputs_from(current, inputs)
         created, _ = create_once(
             lambda: client.create_organization_project(org, body),
             Lookup(
@@ -121,16 +110,16 @@ class ProjectSpec(ResourceSpec):
         )
         if "api_token" not in created or "created_at" not in created:  # a listed (short) body: read the full one
             created = client.get_project(created["id"])
-        return str(created["id"]), self.outs(created, inputs)
+        return str(created["id"]), self.outputs_from(created, inputs)
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        outs = self.outs(ctx.client.get_project(id_), state)
+        outs = self.outputs_from(ctx.client.get_project(id_), state)
         return outs, {k: v for k, v in outs.items() if k not in OUTPUTS}
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
         server = ctx.client.update_project(id_, body) if body else ctx.client.get_project(id_)
-        return self.outs(server, news)
+        return self.outputs_from(server, news)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         refuse_if_protected("Project", id_, state)

@@ -39,6 +39,10 @@ class Field:
     """The value must be a UUID; the text names what it identifies ("organization"; "" for any UUID)."""
     current_ok: bool = False
     """With ``uuid``: ``'@current'`` is accepted too."""
+    in_body: bool = True
+    """Sent in the create/update body (False: a path part such as ``organization_id``, or a value never sent)."""
+    read_as: str | None = None
+    """The key PostHog's answer holds it under, when not ``name`` (e.g. ``organization`` for ``organization_id``)."""
     doc: str = ""
     normalize: Normalizer = plain
 
@@ -150,6 +154,31 @@ class ResourceSpec:
                 continue
             result[f.name] = value
         return result
+
+    # -- the body sent and the outputs kept ----------------------------------------------------------------
+    def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """What a create or update sends: the set inputs that go in the body (not the provider's own)."""
+        return {
+            f.name: plain(inputs[f.name])
+            for f in self.fields
+            if f.in_body and not f.provider_only and inputs.get(f.name) is not None
+        }
+
+    def outputs_from(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The state after a call: the managed body inputs as PostHog has them, the inputs PostHog does not echo
+        (as written, else as PostHog reads them), the provider's own (their default when unset), the outputs."""
+        result: dict[str, Any] = {}
+        for f in self.fields:
+            given = inputs.get(f.name)
+            if f.provider_only:
+                result[f.name] = given if given is not None or f.default is MISSING else f.default
+            elif f.in_body:
+                if given is not None:
+                    result[f.name] = server.get(f.read_as or f.name)
+            else:
+                result[f.name] = given if given is not None else server.get(f.read_as or f.name)
+        result.update({k: server.get(k) for k in self.outputs})
+        return {k: v for k, v in result.items() if v is not None}
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
