@@ -14,6 +14,7 @@ from pulumi_posthog.client import PostHogError, ValidationError
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
 from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.integration_rules import KINDS, changed_keys, check_config, identity, is_named
 from pulumi_posthog.resources.program import PostHogResource, secret_values
 from pulumi_posthog.resources.reconcile import replay, write_once
@@ -24,7 +25,7 @@ SUFFIX_LEN = 7
 OUTPUTS = ("display_name", "created_at", "errors")
 
 
-class IntegrationInUse(Exception):
+class IntegrationInUse(ResourceError):
     """PostHog refuses to delete an integration while batch exports use it."""
 
 

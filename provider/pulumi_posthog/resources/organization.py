@@ -157,12 +157,9 @@ class OrganizationSpec(ResourceSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = client.get_organization(adopt)
-            changes = {k: v for k, v in body.items() if not same(current.get(k), v)}
-            if changes:
-                shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-                ctx.warn(f"adopting organization '{current.get('name')}' ({current['id']}); changing {shown}")
-                current = client.update_organization(current["id"], changes)
+            current = self.adopt(
+                ctx, "organization", client.get_organization(adopt), inputs, client.update_organization
+            )
             return str(current["id"]), self.outputs_from(current, inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(

@@ -89,11 +89,7 @@ class ProjectSpec(ResourceSpec):
         if adopt:
             current = client.get_project(adopt)
             _same_organization(ctx, org, current)
-            changes = {k: v for k, v in body.items() if not same(current.get(k), v)}
-            if changes:
-                shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-                ctx.warn(f"adopting project '{current.get('name')}' ({current['id']}); changing {shown}")
-                current = client.update_project(current["id"], changes)
+            current = self.adopt(ctx, "project", current, inputs, client.update_project)
             return str(current["id"]), self.outputs_from(current, inputs)
         created, _ = create_once(
             lambda: client.create_organization_project(org, body),

@@ -30,6 +30,7 @@ from typing import Any
 
 from pulumi_posthog.client import AmbiguousWriteError, PostHogError
 from pulumi_posthog.client.errors import ConfigurationError, EndpointNotFoundError
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.waiting import Backoff, poll
 
 # How far before the send time an object's created_at may be (clock skew between us and PostHog).
@@ -43,7 +44,7 @@ _lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
 
 
-class DuplicateObjectsError(Exception):
+class DuplicateObjectsError(ResourceError):
     """Several objects match one create: a person must decide which one to keep."""
 
 

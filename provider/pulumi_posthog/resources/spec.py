@@ -180,6 +180,23 @@ class ResourceSpec:
         result.update({k: server.get(k) for k in self.outputs})
         return {k: v for k, v in result.items() if v is not None}
 
+    def adopt(
+        self,
+        ctx: Context,
+        what: str,
+        current: dict[str, Any],
+        inputs: dict[str, Any],
+        update: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """An existing object taken over (``adopt_id``): send what the program sets differently (one PATCH through
+        ``update``), with a warning naming each change; PostHog's object as it then is."""
+        changes = {k: v for k, v in self.body(inputs).items() if not same(current.get(k), v)}
+        if not changes:
+            return current
+        shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
+        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {shown}")
+        return update(current["id"], changes)
+
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
         label = state.get("name")
