@@ -10,11 +10,12 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.protection import deletion_protection, refuse_if_protected
+from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
-from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, same
+from pulumi_posthog.resources.spec import Context, Diff, Field
+from pulumi_posthog.resources.values import is_unknown
 
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
@@ -39,7 +40,7 @@ TEAM_FIELDS = ("id", "project_id", "name", "api_token")
 people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
 
 
-class OrganizationSpec(ResourceSpec):
+class OrganizationSpec(ObjectSpec):
     """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have."""
 
     name = "Organization"
@@ -103,14 +104,10 @@ class OrganizationSpec(ResourceSpec):
             doc="Default of 'Discard client IP data' for the organization's new projects.",
         ),
         Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
-        Field(
-            "adopt_id",
-            str,
-            replace=True,
-            provider_only=True,
+        adopt_id(
+            "Manage an existing organization (its UUID, or '@current') instead of creating one.",
             uuid="organization",
             current_ok=True,
-            doc="Manage an existing organization (its UUID, or '@current') instead of creating one.",
         ),
         deletion_protection("organization"),
     )
@@ -177,11 +174,14 @@ class OrganizationSpec(ResourceSpec):
         )
         return str(created["id"]), self.outputs_from(created, inputs)
 
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        server = ctx.client.get_organization(id_)
-        outs = self.outputs_from(server, state)
-        inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
-        return outs, inputs
+    def get_object(self, ctx: Context, id_: str) -> dict[str, Any]:
+        return ctx.client.get_organization(id_)
+
+    def patch_object(self, ctx: Context, id_: str, body: dict[str, Any]) -> dict[str, Any]:
+        return ctx.client.update_organization(id_, body)
+
+    def delete_object(self, ctx: Context, id_: str) -> None:
+        ctx.client.delete_organization(id_)
 
     def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in super().inputs_from(outs).items() if k != IGNORED}
@@ -189,13 +189,7 @@ class OrganizationSpec(ResourceSpec):
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         if news.get("adopt_id") == "@current" and olds.get("adopt_id") != "@current":
             _confirm_current(ctx, id_, olds)
-        body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
-        server = ctx.client.update_organization(id_, body) if body else ctx.client.get_organization(id_)
-        return self.outputs_from(server, news)
-
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        refuse_if_protected("Organization", id_, state)
-        ctx.client.delete_organization(id_)
+        return super().update(ctx, id_, olds, news)
 
 
 def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:

@@ -10,17 +10,18 @@ from pulumi.dynamic import CheckFailure
 from pulumi_posthog.resources.batch_export_rules import timezones
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id, organization_id
 from pulumi_posthog.resources.program import PostHogResource
-from pulumi_posthog.resources.protection import deletion_protection, refuse_if_protected
+from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
-from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import is_unknown, same
+from pulumi_posthog.resources.spec import Context, Field
+from pulumi_posthog.resources.values import is_unknown
 
 OUTPUTS = ("uuid", "api_token", "created_at")
 NAME_MAX = 200  # posthog/models/project.py: name = models.CharField(max_length=200)
 
 
-class ProjectSpec(ResourceSpec):
+class ProjectSpec(ObjectSpec):
     """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have. The body
     fields are what ``ProjectBackwardCompatSerializer`` (posthog/api/project.py) takes that a platform team sets in
     code."""
@@ -28,16 +29,8 @@ class ProjectSpec(ResourceSpec):
     name = "Project"
     doc = "A PostHog project in an organization (created, or adopted with adopt_id) and its settings."
     fields = (
-        Field(
-            "organization_id",
-            str,
-            required=True,
-            replace=True,
-            uuid="organization",
-            current_ok=True,
-            in_body=False,
-            read_as="organization",
-            doc="The organization UUID (or '@current') the project belongs to.",
+        organization_id(
+            "The organization UUID (or '@current') the project belongs to.", in_body=False, read_as="organization"
         ),
         Field(
             "name",
@@ -51,13 +44,7 @@ class ProjectSpec(ResourceSpec):
         Field("timezone", str, unmanaged_when_unset=True, doc="IANA time zone of the project's dates (PostHog: UTC)."),
         Field("anonymize_ips", bool, unmanaged_when_unset=True, doc="Discard client IP data."),
         Field("app_urls", list, unmanaged_when_unset=True, doc="The app's URLs (toolbar and heatmaps)."),
-        Field(
-            "adopt_id",
-            str,
-            replace=True,
-            provider_only=True,
-            doc="Manage an existing project of the organization (its id) instead of creating one.",
-        ),
+        adopt_id("Manage an existing project of the organization (its id) instead of creating one."),
         deletion_protection("project"),
     )
     outputs = OUTPUTS
@@ -108,17 +95,13 @@ class ProjectSpec(ResourceSpec):
             created = client.get_project(created["id"])
         return str(created["id"]), self.outputs_from(created, inputs)
 
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        outs = self.outputs_from(ctx.client.get_project(id_), state)
-        return outs, {k: v for k, v in outs.items() if k not in OUTPUTS}
+    def get_object(self, ctx: Context, id_: str) -> dict[str, Any]:
+        return ctx.client.get_project(id_)
 
-    def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
-        server = ctx.client.update_project(id_, body) if body else ctx.client.get_project(id_)
-        return self.outputs_from(server, news)
+    def patch_object(self, ctx: Context, id_: str, body: dict[str, Any]) -> dict[str, Any]:
+        return ctx.client.update_project(id_, body)
 
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        refuse_if_protected("Project", id_, state)
+    def delete_object(self, ctx: Context, id_: str) -> None:
         ctx.client.delete_project(id_)
 
 

@@ -48,30 +48,27 @@ class DuplicateObjectsError(ResourceError):
     """Several objects match one create: a person must decide which one to keep."""
 
 
-class OutcomeUnknownError(PostHogError):
+class _ReconciledError(PostHogError):
+    """What reconciling a create concluded, worded in full (``text``), on the request that ``cause`` failed."""
+
+    def __init__(self, text: str, cause: PostHogError) -> None:
+        self._text = text
+        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
+
+    def summary(self) -> str:
+        return self._text
+
+
+class OutcomeUnknownError(_ReconciledError):
     """A create whose outcome could not be established: the object may exist in PostHog."""
 
     label = "outcome unknown"
 
-    def __init__(self, text: str, cause: PostHogError) -> None:
-        self._text = text
-        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
 
-    def summary(self) -> str:
-        return self._text
-
-
-class NothingCreatedError(PostHogError):
+class NothingCreatedError(_ReconciledError):
     """Every POST of a create had an unknown outcome, and PostHog was seen to hold nothing after each one."""
 
     label = "not created"
-
-    def __init__(self, text: str, cause: PostHogError) -> None:
-        self._text = text
-        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
-
-    def summary(self) -> str:
-        return self._text
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import AmbiguousWriteError, ValidationError
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.object_spec import organization_id
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import is_unknown, plain
@@ -22,15 +23,7 @@ class RollbackSpec(ResourceSpec):
     name = "EnvironmentsRollback"
     doc = "Triggers PostHog's environments rollback for an organization (once; it cannot be undone)."
     fields = (
-        Field(
-            "organization_id",
-            str,
-            required=True,
-            replace=True,
-            uuid="organization",
-            current_ok=True,
-            doc="The organization UUID (or '@current').",
-        ),
+        organization_id(),
         Field(
             "environment_mappings",
             dict,
