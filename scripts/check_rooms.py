@@ -3,7 +3,8 @@
 - ``client/`` imports nothing of Pulumi and nothing of the package outside ``client/``;
 - ``local/`` (posthog-local, the server) imports nothing of the provider, and the provider nothing of ``local/``;
 - the policy pack (``policies.py``) reads resource properties only: of the package it imports nothing but the
-  destination tables (``destinations``) and the catalog — no client, no engine, no connection.
+  destination tables (``destinations``), the date parsers (``dates``) and the catalog — no client, no engine, no
+  connection.
 
 Only real imports count (the module's ``import`` statements, at any depth; comments and strings do not).
 
@@ -18,7 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = "pulumi_posthog"
-POLICY_MAY_IMPORT = ("pulumi_posthog.destinations", "pulumi_posthog.catalog", "pulumi_posthog.policies")
+POLICY_MAY_IMPORT = (
+    "pulumi_posthog.destinations",
+    "pulumi_posthog.catalog",
+    "pulumi_posthog.dates",
+    "pulumi_posthog.policies",
+)
 
 
 def imports(path: Path, package_dir: Path) -> Iterator[tuple[int, str]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, PostHogClient, ValidationError
+from pulumi_posthog.dates import midnight_utc, parse_datetime
 from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.backfill_bounds import cached, same_bounds
 from pulumi_posthog.resources.engine import register
@@ -27,12 +28,11 @@ def parse_bound(value: str) -> tuple[datetime | None, str | None]:
     """A backfill bound: a date (daily/weekly exports) or a datetime with a time-zone offset."""
     if DATE_RE.match(value):
         try:
-            return datetime.combine(date.fromisoformat(value), datetime.min.time(), timezone.utc), None
+            return midnight_utc(value), None
         except ValueError:
             return None, f"Input {value} is not a valid ISO formatted date."
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    parsed = parse_datetime(value)
+    if parsed is None:
         return None, f"Input {value} is not a valid ISO formatted datetime."
     if parsed.tzinfo is None:
         return None, f"Input {value} is naive: add a time-zone offset (e.g. {value}Z)."

@@ -9,6 +9,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
+from pulumi_posthog.dates import parse_datetime as parse_datetime  # batch_export.py imports it from here
 from pulumi_posthog.destinations import FILE_FORMATS, HTTP_URLS, INTERVALS, MODELS, TYPES, DestinationType
 from pulumi_posthog.resources.values import is_unknown, plain
 
@@ -195,13 +196,6 @@ def check_schedule(news: dict[str, Any]) -> list[CheckFailure]:
     if problem:
         failures.append(CheckFailure("filters", problem))
     return failures
-
-
-def parse_datetime(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _check_dates(news: dict[str, Any]) -> list[CheckFailure]:

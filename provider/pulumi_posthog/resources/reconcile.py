@@ -30,6 +30,7 @@ from typing import Any
 
 from pulumi_posthog.client import AmbiguousWriteError, PostHogError
 from pulumi_posthog.client.errors import ConfigurationError, EndpointNotFoundError
+from pulumi_posthog.dates import parse_instant
 from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.waiting import Backoff, poll
 
@@ -98,18 +99,8 @@ class Lookup:
 # ----- time ---------------------------------------------------------------------------------------------------
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def created_since(obj: dict[str, Any], sent_at: datetime) -> bool:
-    created = parse_time(obj.get("created_at"))
+    created = parse_instant(obj.get("created_at"))
     return created is None or created >= sent_at - CLOCK_SKEW
 
 
@@ -131,7 +122,7 @@ def recent_window() -> timedelta:
 
 
 def _age(obj: dict[str, Any], now: datetime) -> timedelta | None:
-    created = parse_time(obj.get("created_at"))
+    created = parse_instant(obj.get("created_at"))
     return None if created is None else max(now - created, timedelta(0))
 
 
