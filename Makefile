@@ -18,6 +18,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict provider/pulumi_posthog/client provider/pulumi_posthog/resources
+	$(BIN)/python scripts/check_rooms.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -55,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,16 +1,17 @@
 """Calls per operation: HTTP requests PostHog answers for each engine operation, per resource, counted by the server.
 
 Run: ``.venv/bin/python bench/calls_per_op.py``. Every resource (every destination type of BatchExport, every
-integration kind, Organization created and adopted, BatchExportBackfill, EnvironmentsRollback) goes through
+integration kind, Organization created and adopted, Project, BatchExportBackfill, EnvironmentsRollback) goes through
 preview → up (create) → up without change → refresh (read) → preview and up of a change (update) → destroy, in the
 engine harness (``MiniEngine``, the SDK's own servicer) against posthog-local, which counts every request it
 answers (``/_local/requests``). Only requests on the resource's own API path are counted (a program that also holds
 the export's Integration reads both on refresh).
 
 Goals: check/diff/preview 0 · create 1 · read 1 · update 1 (+1 only for a pause change) · delete 1. Organizations,
-exports and backfills are allowed one more request on create: before its POST a create lists what exists (the key's
-organizations, a project's exports, an export's backfills; once per ``pulumi up``), so that an identical object an
-interrupted run left moments ago is adopted instead of doubled. N exports in one project: N POSTs + 1 GET, not 2N.
+projects, exports and backfills are allowed one more request on create: before its POST a create lists what exists
+(the key's organizations, an organization's projects, a project's exports, an export's backfills; once per
+``pulumi up``), so that an identical object an interrupted run left moments ago is adopted instead of doubled.
+N exports in one project: N POSTs + 1 GET, not 2N. Every resource of the catalog must be measured (``MEASURED``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,20 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from _common import capture_provider_logs, header, keep_errors, keep_stack, local_server, summary, table
+from pulumi_posthog import catalog
 from pulumi_posthog.testing.engine import Result, Unknown
 from pulumi_posthog.testing.local_server import LocalServer
 from pulumi_posthog.testing.samples import destinations, kinds
-from pulumi_posthog.testing.stack import Register, Stack, backfill, batch_export, integration, organization, rollback
+from pulumi_posthog.testing.stack import (
+    Register,
+    Stack,
+    backfill,
+    batch_export,
+    goal,
+    integration,
+    organization,
+    rollback,
+)
 
 BENCH = "calls_per_op"
 OPS = ("preview", "create", "same", "read", "update", "pause", "update+pause", "delete")
@@ -134,6 +145,20 @@ def organization_rows(server: LocalServer) -> list[Row]:
     keep_errors(BENCH, "organization-adopted", [*m.results, refused])
     rows.append(adopted)
     return rows
+
+
+def project_rows(server: LocalServer) -> list[Row]:
+    row = Row("Project", "created", allowed={"create": 2}, notes=[LOOK_FIRST])
+    user = server.new_user("owner")
+    key = server.new_key(user_id=user)
+    org = server.api("POST", "/api/organizations/", key=key, json={"name": "Project bench"}).json()["id"]
+    stack = Stack(server, key)
+    m = Measure(stack, row, "/projects/")
+    parts = {"project": {"organization_id": org, "name": "Bench project", "deletion_protection": False}}
+    m.lifecycle(lambda p: [goal("Project", "project", p["project"])], parts, {"project": {"name": "Renamed"}})
+    m("delete", stack.destroy)
+    keep_errors(BENCH, "project", m.results)
+    return [row]
 
 
 def batch_export_rows(server: LocalServer) -> list[Row]:
@@ -264,17 +289,27 @@ def rollback_rows(server: LocalServer) -> list[Row]:
     return [row]
 
 
+def _unmeasured(server: LocalServer) -> list[Row]:
+    return []
+
+
+MEASURED: dict[str, Callable[[LocalServer], list[Row]]] = {
+    "Organization": organization_rows,
+    "Project": project_rows,
+    "BatchExport": batch_export_rows,
+    "Integration": integration_rows,
+    "BatchExportBackfill": backfill_rows,
+    "EnvironmentsRollback": rollback_rows,
+}
+"""How each catalog resource is measured; a resource of the catalog missing here fails the benchmark."""
+
+
 def main() -> int:
     capture_provider_logs(BENCH)
     header("Calls per operation (HTTP requests answered by posthog-local, per engine operation)")
     with local_server(BENCH) as server:
-        rows = [
-            *organization_rows(server),
-            *batch_export_rows(server),
-            *integration_rows(server),
-            *backfill_rows(server),
-            *rollback_rows(server),
-        ]
+        rows = [row for entry in catalog.RESOURCES for row in MEASURED.get(entry.name, _unmeasured)(server)]
+        unmeasured = [e.name for e in catalog.RESOURCES if e.name not in MEASURED]
     table(
         [[f"{r.resource} {r.variant}", *(r.cell(op) for op in OPS)] for r in rows],
         ["resource", "preview", "create", "up (same)", "read", "update", "pause", "rename+resume", "delete"],
@@ -285,7 +320,9 @@ def main() -> int:
     )
     notes = sorted({f"{r.resource}: {n}" for r in rows for n in r.notes})
     print("notes:\n" + "\n".join(f"  - {n}" for n in notes))
-    misses = [m for r in rows for m in r.misses()]
+    misses = [m for r in rows for m in r.misses()] + [
+        f"{name}: not measured (add it to MEASURED)" for name in unmeasured
+    ]
     if misses:
         print("missed:\n" + "\n".join(f"  - {m}" for m in misses))
 
@@ -299,7 +336,7 @@ def main() -> int:
         f"calls per operation over {len(rows)} resource variants — preview {worst('preview')}, create "
         f"{worst('create')}, read {worst('read')}, update {worst('update')} (pause alone {worst('pause')}), "
         f"delete {worst('delete')}; exceptions: a named-integration change is a replace (POST+DELETE), an "
-        f"organization, export or backfill create lists first (GET+POST: {worst_allowed('create')}); "
+        f"organization, project, export or backfill create lists first (GET+POST: {worst_allowed('create')}); "
         f"goals 0/1/1/1(+1 pause)/1 met: {'yes' if not misses else 'NO'}",
         not misses,
     )

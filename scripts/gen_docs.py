@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi_posthog as posthog
+from pulumi_posthog import catalog
 from pulumi_posthog.aws import POSTHOG_ROLE_ARNS
 from pulumi_posthog.destinations import INTEGRATION_SECRETS, TYPES
 from pulumi_posthog.resources.engine import spec_for
@@ -42,9 +43,10 @@ BLOCK = re.compile(
     r"(<!-- generated:(?P<kind>[a-z-]+)(?: (?P<arg>[\w.]+))? -->\n)(?P<body>.*?)(<!-- /generated -->)", re.S
 )
 
-RESOURCES = ("Organization", "BatchExport", "Integration", "BatchExportBackfill", "EnvironmentsRollback")
+RESOURCES = catalog.names()
 IDS = {
     "Organization": "the organization's UUID",
+    "Project": "the project's id (an integer, as a string; it is a `project_id`)",
     "BatchExport": "the export's UUID",
     "Integration": "the integration's id (an integer, as a string)",
     "BatchExportBackfill": "the backfill's id (PostHog's UUID; older PostHog: its workflow id)",
@@ -64,6 +66,11 @@ OUTPUT_DOCS = {
         "is_ai_training_locked": "Whether PostHog locked `is_ai_training_opted_in` (then it cannot be changed).",
         "is_hipaa": "Whether the organization is on a HIPAA plan.",
         "is_pending_deletion": "Whether PostHog is deleting the organization.",
+    },
+    "Project": {
+        "uuid": "The project's UUID.",
+        "api_token": "The project API key (`phc_…`, public: it goes into the app's PostHog snippet).",
+        "created_at": "When it was created.",
     },
     "BatchExport": {
         "team_id": "The environment (team) the export belongs to.",

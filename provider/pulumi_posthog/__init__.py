@@ -5,46 +5,33 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pulumi_posthog import catalog as _catalog
+
 __version__ = "0.1.0"
 
-# Public names load on first use, so ``pulumi_posthog.local`` (the server) never imports the Pulumi SDK.
+# Public names load on first use, so ``pulumi_posthog.local`` (the server) never imports the Pulumi SDK. They come
+# from the one list of resources (catalog.py); the TYPE_CHECKING imports below are for IDEs and type checkers only
+# (tests/test_catalog.py keeps them equal to the catalog).
 _PUBLIC = {
-    "BatchExport": "pulumi_posthog.resources",
-    "BatchExportBackfill": "pulumi_posthog.resources",
-    "EnvironmentsRollback": "pulumi_posthog.resources",
-    "Integration": "pulumi_posthog.resources",
-    "Organization": "pulumi_posthog.resources",
-    "get_batch_exports": "pulumi_posthog.functions",
-    "get_organization": "pulumi_posthog.functions",
-    "get_organizations": "pulumi_posthog.functions",
-    "aws": "pulumi_posthog.aws",
-    "destinations": "pulumi_posthog.destinations",
+    **{e.name: e.module for e in _catalog.RESOURCES},
+    **_catalog.FUNCTIONS,
+    **_catalog.MODULES,
 }
 
-__all__ = [
-    "BatchExport",
-    "BatchExportBackfill",
-    "EnvironmentsRollback",
-    "Integration",
-    "Organization",
-    "__version__",
-    "aws",
-    "destinations",
-    "get_batch_exports",
-    "get_organization",
-    "get_organizations",
-]
+__all__ = sorted([*_PUBLIC, "__version__"])
 
-if TYPE_CHECKING:
-    from pulumi_posthog import aws, destinations
-    from pulumi_posthog.functions import get_batch_exports, get_organization, get_organizations
-    from pulumi_posthog.resources import (
-        BatchExport,
-        BatchExportBackfill,
-        EnvironmentsRollback,
-        Integration,
-        Organization,
-    )
+if TYPE_CHECKING:  # "X as X": re-exported names (the runtime list is _PUBLIC)
+    from pulumi_posthog import aws as aws
+    from pulumi_posthog import destinations as destinations
+    from pulumi_posthog.functions import get_batch_exports as get_batch_exports
+    from pulumi_posthog.functions import get_organization as get_organization
+    from pulumi_posthog.functions import get_organizations as get_organizations
+    from pulumi_posthog.resources import BatchExport as BatchExport
+    from pulumi_posthog.resources import BatchExportBackfill as BatchExportBackfill
+    from pulumi_posthog.resources import EnvironmentsRollback as EnvironmentsRollback
+    from pulumi_posthog.resources import Integration as Integration
+    from pulumi_posthog.resources import Organization as Organization
+    from pulumi_posthog.resources import Project as Project
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pulumi
 
 # Config keys every destination accepts besides its own (PostHog's BaseBatchExportInputs users may set).
 BASE_FIELDS: dict[str, type] = {"exclude_events": list, "include_events": list}
@@ -257,17 +260,17 @@ def _destination(type_: str, integration_id: Any, config: dict[str, Any]) -> dic
 
 def AwsS3(
     *,
-    bucket_name: Any,
-    region: Any,
-    prefix: Any,
-    integration_id: Any = None,
-    file_format: Any = None,
-    compression: Any = None,
-    encryption: Any = None,
-    kms_key_id: Any = None,
-    max_file_size_mb: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    bucket_name: pulumi.Input[str],
+    region: pulumi.Input[str],
+    prefix: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    file_format: pulumi.Input[str] | None = None,
+    compression: pulumi.Input[str] | None = None,
+    encryption: pulumi.Input[str] | None = None,
+    kms_key_id: pulumi.Input[str] | None = None,
+    max_file_size_mb: pulumi.Input[int] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Amazon S3 through an ``aws-s3`` Integration (role or access keys)."""
     return _destination("AwsS3", integration_id, dict(locals()))
@@ -275,16 +278,16 @@ def AwsS3(
 
 def S3Compatible(
     *,
-    bucket_name: Any,
-    region: Any,
-    prefix: Any,
-    integration_id: Any = None,
-    file_format: Any = None,
-    compression: Any = None,
-    max_file_size_mb: Any = None,
-    use_virtual_style_addressing: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    bucket_name: pulumi.Input[str],
+    region: pulumi.Input[str],
+    prefix: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    file_format: pulumi.Input[str] | None = None,
+    compression: pulumi.Input[str] | None = None,
+    max_file_size_mb: pulumi.Input[int] | None = None,
+    use_virtual_style_addressing: pulumi.Input[bool] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """S3-compatible storage (R2, Spaces, MinIO…) through an ``s3-compatible`` Integration."""
     return _destination("S3Compatible", integration_id, dict(locals()))
@@ -292,19 +295,19 @@ def S3Compatible(
 
 def S3(
     *,
-    bucket_name: Any,
-    region: Any,
-    prefix: Any,
-    aws_access_key_id: Any,
-    aws_secret_access_key: Any,
-    endpoint_url: Any = None,
-    file_format: Any = None,
-    compression: Any = None,
-    encryption: Any = None,
-    kms_key_id: Any = None,
-    max_file_size_mb: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    bucket_name: pulumi.Input[str],
+    region: pulumi.Input[str],
+    prefix: pulumi.Input[str],
+    aws_access_key_id: pulumi.Input[str],
+    aws_secret_access_key: pulumi.Input[str],
+    endpoint_url: pulumi.Input[str] | None = None,
+    file_format: pulumi.Input[str] | None = None,
+    compression: pulumi.Input[str] | None = None,
+    encryption: pulumi.Input[str] | None = None,
+    kms_key_id: pulumi.Input[str] | None = None,
+    max_file_size_mb: pulumi.Input[int] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Legacy ``S3`` with inline keys: only older (2025-era) PostHog accepts it."""
     return _destination("S3", None, dict(locals()))
@@ -312,14 +315,14 @@ def S3(
 
 def Snowflake(
     *,
-    database: Any,
-    warehouse: Any,
-    schema: Any,
-    integration_id: Any = None,
-    table_name: Any = None,
-    role: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    database: pulumi.Input[str],
+    warehouse: pulumi.Input[str],
+    schema: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    table_name: pulumi.Input[str] | None = None,
+    role: pulumi.Input[str] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Snowflake through a ``snowflake`` Integration."""
     return _destination("Snowflake", integration_id, dict(locals()))
@@ -327,13 +330,13 @@ def Snowflake(
 
 def Postgres(
     *,
-    database: Any,
-    integration_id: Any = None,
-    schema: Any = None,
-    table_name: Any = None,
-    has_self_signed_cert: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    database: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    schema: pulumi.Input[str] | None = None,
+    table_name: pulumi.Input[str] | None = None,
+    has_self_signed_cert: pulumi.Input[bool] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """PostgreSQL through a ``postgresql`` Integration."""
     return _destination("Postgres", integration_id, dict(locals()))
@@ -341,16 +344,16 @@ def Postgres(
 
 def Redshift(
     *,
-    database: Any,
-    integration_id: Any = None,
-    host: Any = None,
-    schema: Any = None,
-    table_name: Any = None,
-    properties_data_type: Any = None,
-    mode: Any = None,
-    copy_inputs: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    database: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    host: pulumi.Input[str] | None = None,
+    schema: pulumi.Input[str] | None = None,
+    table_name: pulumi.Input[str] | None = None,
+    properties_data_type: pulumi.Input[str] | None = None,
+    mode: pulumi.Input[str] | None = None,
+    copy_inputs: pulumi.Input[dict[str, Any]] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Amazon Redshift through an ``aws-redshift`` Integration (``host`` is the cluster/workgroup endpoint)."""
     return _destination("Redshift", integration_id, dict(locals()))
@@ -358,12 +361,12 @@ def Redshift(
 
 def BigQuery(
     *,
-    dataset_id: Any,
-    integration_id: Any = None,
-    table_id: Any = None,
-    use_json_type: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    dataset_id: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    table_id: pulumi.Input[str] | None = None,
+    use_json_type: pulumi.Input[bool] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Google BigQuery through a ``google-cloud-service-account`` Integration."""
     return _destination("BigQuery", integration_id, dict(locals()))
@@ -371,15 +374,15 @@ def BigQuery(
 
 def Databricks(
     *,
-    http_path: Any,
-    catalog: Any,
-    schema: Any,
-    table_name: Any,
-    integration_id: Any = None,
-    use_variant_type: Any = None,
-    use_automatic_schema_evolution: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    http_path: pulumi.Input[str],
+    catalog: pulumi.Input[str],
+    schema: pulumi.Input[str],
+    table_name: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    use_variant_type: pulumi.Input[bool] | None = None,
+    use_automatic_schema_evolution: pulumi.Input[bool] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Databricks through a ``databricks`` Integration."""
     return _destination("Databricks", integration_id, dict(locals()))
@@ -387,19 +390,25 @@ def Databricks(
 
 def AzureBlob(
     *,
-    container_name: Any,
-    integration_id: Any = None,
-    prefix: Any = None,
-    file_format: Any = None,
-    compression: Any = None,
-    max_file_size_mb: Any = None,
-    exclude_events: Any = None,
-    include_events: Any = None,
+    container_name: pulumi.Input[str],
+    integration_id: pulumi.Input[int] | pulumi.Input[str] | None = None,
+    prefix: pulumi.Input[str] | None = None,
+    file_format: pulumi.Input[str] | None = None,
+    compression: pulumi.Input[str] | None = None,
+    max_file_size_mb: pulumi.Input[int] | None = None,
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
     """Azure Blob Storage through an ``azure-blob`` Integration."""
     return _destination("AzureBlob", integration_id, dict(locals()))
 
 
-def HTTP(*, url: Any, token: Any, exclude_events: Any = None, include_events: Any = None) -> dict[str, Any]:
+def HTTP(
+    *,
+    url: pulumi.Input[str],
+    token: pulumi.Input[str],
+    exclude_events: pulumi.Input[list[str]] | None = None,
+    include_events: pulumi.Input[list[str]] | None = None,
+) -> dict[str, Any]:
     """PostHog-to-PostHog HTTP export (``url`` must be a PostHog batch ingestion URL)."""
     return _destination("HTTP", None, dict(locals()))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pulumi.runtime
 
 from pulumi_posthog.resources.connection import CONNECTIONS_KEY, client_for
 from pulumi_posthog.resources.engine import CONFIG_KEYS
+from pulumi_posthog.results import BatchExportInfo, OrganizationInfo
 
 
 def _stack_config() -> dict[str, Any]:
@@ -42,25 +43,25 @@ def _client(connection: str | None) -> Any:
     return _mocked_client() or client_for(connection, _stack_config())
 
 
-def get_organization(id: str = "@current", connection: str | None = None) -> dict[str, Any]:
+def get_organization(id: str = "@current", connection: str | None = None) -> OrganizationInfo:
     """One organization the API key's user belongs to (``"@current"``: the user's current one)."""
-    return _client(connection).get_organization(id)
+    return cast(OrganizationInfo, _client(connection).get_organization(id))
 
 
-def get_organizations(connection: str | None = None) -> list[dict[str, Any]]:
+def get_organizations(connection: str | None = None) -> list[OrganizationInfo]:
     """Every organization the API key's user belongs to (narrowed by the key's scoped organizations)."""
-    return _client(connection).list_organizations()
+    return cast("list[OrganizationInfo]", _client(connection).list_organizations())
 
 
 def get_batch_exports(
     organization_id: str | None = None, project_id: int | None = None, connection: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[BatchExportInfo]:
     """Batch exports of a project, or of every project of an organization (default: the current one)."""
     client = _client(connection)
     if project_id is not None:
-        return client.list_batch_exports(project_id)
+        return cast("list[BatchExportInfo]", client.list_batch_exports(project_id))
     org = organization_id or client.get_organization("@current")["id"]
-    return client.list_organization_batch_exports(org)
+    return cast("list[BatchExportInfo]", client.list_organization_batch_exports(org))
 
 
 __all__ = ["CONNECTIONS_KEY", "get_batch_exports", "get_organization", "get_organizations"]

@@ -19,7 +19,7 @@ Nothing else in ``pulumi_posthog`` imports this module, so ``pulumi-policy`` sta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -43,6 +43,7 @@ except ImportError as exc:  # the provider does not need pulumi-policy; a policy
         "pip install 'pulumi-posthog[policy]' (or pip install pulumi-policy) in the policy pack's virtualenv"
     ) from exc
 
+from pulumi_posthog.dates import midnight_utc, parse_instant
 from pulumi_posthog.destinations import INTERVALS, TESTED_TYPES, TYPES
 
 PACK_NAME = "posthog"
@@ -135,13 +136,12 @@ def _parse_time(value: Any) -> datetime | None:
     """A backfill bound as an aware datetime: ``YYYY-MM-DD`` is midnight UTC, a naive datetime is taken as UTC."""
     if not isinstance(value, str):
         return None
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), datetime.min.time(), timezone.utc)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if len(value) == 10:
+        try:
+            return midnight_utc(value)
+        except ValueError:
+            return None
+    return parse_instant(value)
 
 
 # ----- organizations --------------------------------------------------------------------------------------------

@@ -5,25 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_posthog.client.normalize import (
-    ComputedDefault,
     coerce_scalar,
     coerce_types,
-    is_computed_default,
-    normalize_read_back,
     restore_omitted,
     same_value,
-    strip_computed_defaults,
 )
 
-# Shaped like the tables destinations.py will hold; the helpers take them as parameters.
-EXPORT_DEFAULTS = {
-    "timezone": "UTC",
-    "offset_hour": [ComputedDefault(0, when={"interval": ("day", "week")}), ComputedDefault(None)],
-    "offset_day": [ComputedDefault(0, when={"interval": ("week",)}), ComputedDefault(None)],
-    "model": "events",
-    "paused": False,
-    "destination": {"config": {"legacy_parquet_extension": False}},
-}
 POSTGRES_TYPES: dict[str, Any] = {"port": int, "has_self_signed_cert": bool, "ratio": float, "exclude_events": [str]}
 
 
@@ -67,52 +54,6 @@ def test_same_value_does_not_confuse_bools_and_ints() -> None:
     assert not same_value({"a": [1]}, {"a": [1, 2]})
 
 
-def test_computed_defaults_depend_on_siblings() -> None:
-    day = {"interval": "day"}
-    hour = {"interval": "hour"}
-    week = {"interval": "week"}
-    assert is_computed_default("timezone", "UTC", day, EXPORT_DEFAULTS)
-    assert not is_computed_default("timezone", "Europe/Berlin", day, EXPORT_DEFAULTS)
-    assert is_computed_default("offset_hour", 0, day, EXPORT_DEFAULTS)
-    assert is_computed_default("offset_hour", 0, week, EXPORT_DEFAULTS)
-    assert not is_computed_default("offset_hour", 0, hour, EXPORT_DEFAULTS)
-    assert is_computed_default("offset_hour", None, hour, EXPORT_DEFAULTS)
-    assert not is_computed_default("offset_hour", 3, day, EXPORT_DEFAULTS)
-    assert is_computed_default("offset_day", 0, week, EXPORT_DEFAULTS)
-    assert not is_computed_default("offset_day", 0, day, EXPORT_DEFAULTS)
-    assert is_computed_default("model", "events", hour, EXPORT_DEFAULTS)
-    assert is_computed_default("paused", False, hour, EXPORT_DEFAULTS)
-    assert not is_computed_default("paused", 0, hour, EXPORT_DEFAULTS)
-    assert not is_computed_default("name", "x", hour, EXPORT_DEFAULTS)
-
-
-def test_strip_computed_defaults_keeps_what_the_user_wrote() -> None:
-    read_back = {
-        "name": "n",
-        "interval": "week",
-        "timezone": "UTC",
-        "offset_day": 0,
-        "offset_hour": 0,
-        "model": "events",
-        "paused": False,
-        "destination": {"type": "AwsS3", "config": {"bucket_name": "b", "legacy_parquet_extension": False}},
-    }
-    written = {
-        "name": "n",
-        "interval": "week",
-        "paused": False,
-        "destination": {"type": "AwsS3", "config": {"bucket_name": "b"}},
-    }
-    assert strip_computed_defaults(read_back, written, EXPORT_DEFAULTS) == {
-        "name": "n",
-        "interval": "week",
-        "paused": False,
-        "destination": {"type": "AwsS3", "config": {"bucket_name": "b"}},
-    }
-    read_back["offset_hour"] = 5
-    assert strip_computed_defaults(read_back, written, EXPORT_DEFAULTS)["offset_hour"] == 5
-
-
 def test_restore_omitted_secrets_from_what_was_written() -> None:
     read_back = {"destination": {"type": "Postgres", "config": {"host": "h", "port": "5432"}}}
     written = {
@@ -122,35 +63,3 @@ def test_restore_omitted_secrets_from_what_was_written() -> None:
     assert restored["destination"]["config"] == {"host": "h", "port": "5432", "password": "pw", "user": "u"}
     assert restore_omitted({"a": 1}, {"token": "t"}, ["token"]) == {"a": 1, "token": "t"}
     assert restore_omitted({"a": 1}, {}, ["token"]) == {"a": 1}, "nothing to restore from"
-
-
-def test_normalize_read_back_end_to_end() -> None:
-    written = {
-        "name": "pg",
-        "interval": "day",
-        "destination": {
-            "type": "Postgres",
-            "config": {"database": "d", "port": 5432, "has_self_signed_cert": True, "password": "pw"},
-        },
-    }
-    read_back = {
-        "name": "pg",
-        "interval": "day",
-        "timezone": "UTC",
-        "offset_hour": 0,
-        "offset_day": None,
-        "model": "events",
-        "paused": False,
-        "destination": {
-            "type": "Postgres",
-            "config": {"database": "d", "port": "5432", "has_self_signed_cert": "True"},
-        },
-    }
-    normalized = normalize_read_back(
-        read_back,
-        written,
-        types={"destination": {"config": POSTGRES_TYPES}},
-        defaults=EXPORT_DEFAULTS,
-        omitted={"destination": {"config": {"password"}}},
-    )
-    assert normalized == written

@@ -12,17 +12,12 @@ from types import ModuleType
 
 import pulumi_posthog
 import pytest
+from pulumi_posthog import catalog
 from pulumi_posthog.resources.organization import OrganizationSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-RESOURCE_PAGES = {
-    "Organization": "organization.md",
-    "BatchExport": "batch-export.md",
-    "Integration": "integration.md",
-    "BatchExportBackfill": "batch-export-backfill.md",
-    "EnvironmentsRollback": "environments-rollback.md",
-}
+RESOURCE_PAGES = {e.name: e.page for e in catalog.RESOURCES}
 FUNCTION_PAGES = {
     "get_organization": "get_organization.md",
     "get_organizations": "get_organizations.md",
@@ -36,6 +31,7 @@ GUIDES = (
     "policy-pack.md",
     "troubleshooting.md",
     "how-it-works.md",
+    "adding-a-resource.md",
 )
 
 

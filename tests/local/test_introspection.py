@@ -176,3 +176,26 @@ class TestOrganizationProjects:
             400,
             f"Field 'id' expected a number but got '{raw}'.",
         )
+
+    def test_patch_and_delete_a_project_by_id(self, posthog_local: LocalServer) -> None:
+        """``PATCH`` and ``DELETE /api/projects/{id}/`` as PostHog's ProjectViewSet serves them (posthog.Project)."""
+        server = posthog_local
+        org = new_org(server)
+        created = server.api("POST", f"/api/organizations/{org['id']}/projects/", json={"name": "Web"}).json()
+        path = f"/api/projects/{created['id']}/"
+        body = {"name": "Web app", "timezone": "Europe/Berlin", "anonymize_ips": True, "app_urls": ["https://a.test"]}
+        response = server.api("PATCH", path, json={**body, "product_description": "Shop"})
+        assert response.status_code == 200, response.text
+        patched = response.json()
+        assert {k: patched[k] for k in body} == body and patched["product_description"] == "Shop"
+        assert set(patched) == PROJECT_FIELDS and server.api("GET", path).json() == patched
+        bad = server.api("PATCH", path, json={"timezone": "Mars/Olympus"})
+        assert (bad.status_code, bad.json()["attr"]) == (400, "timezone")
+        member = server.new_key(user_id=server.new_user("member", organization=org["id"]))
+        denied = server.api("DELETE", path, key=member)
+        assert (denied.status_code, denied.json()["detail"]) == (403, "Your organization access level is insufficient.")
+        assert server.api("DELETE", path).status_code == 204
+        assert server.api("GET", path).status_code == 404
+        assert created["id"] not in {
+            p["id"] for p in server.api("GET", f"/api/organizations/{org['id']}/projects/").json()["results"]
+        }

@@ -1,4 +1,4 @@
-"""The bad-input corpus: malformed inputs for all five resources, each rejected at check with the property named.
+"""The bad-input corpus: malformed inputs for every resource, each rejected at check with the property named.
 
 Every case runs as ``pulumi preview`` and as ``pulumi up`` through the MiniEngine against posthog-local. Both must
 fail at Check (before any Create) with a failure on the expected property, the engine's message must name that
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from pulumi_posthog import catalog
 
 from tests.harness import Resource, Unknown
 from tests.resources.conftest import Stack, goal
@@ -59,6 +60,10 @@ def org(**changes: Any) -> dict[str, Any]:
     return _merge({"name": "Acme"}, changes)
 
 
+def proj(**changes: Any) -> dict[str, Any]:
+    return _merge({"organization_id": ORG_UUID, "name": "Web"}, changes)
+
+
 def fill(**changes: Any) -> dict[str, Any]:
     return _merge(
         {"project_id": PROJECT, "batch_export_id": EXPORT_UUID, "start_at": "2026-01-01", "end_at": "2026-01-02"},
@@ -101,6 +106,7 @@ class Bad:
 
 
 ORG, BX, INT, FILL, ROLL = "Organization", "BatchExport", "Integration", "BatchExportBackfill", "EnvironmentsRollback"
+PROJ = "Project"
 
 CASES = [
     # --- Organization ---------------------------------------------------------------------------------------
@@ -520,6 +526,19 @@ CASES = [
         "https",
     ),
     Bad("azure-missing", INT, integ("azure-blob", {}), "config", "Connection string"),
+    # --- Project --------------------------------------------------------------------------------------------
+    Bad("proj-org-missing", PROJ, proj(organization_id=DROP), "organization_id", "required"),
+    Bad("proj-org-not-uuid", PROJ, proj(organization_id="acme"), "organization_id", "UUID"),
+    Bad("proj-org-traversal", PROJ, proj(organization_id=TRAVERSAL), "organization_id", "UUID"),
+    Bad("proj-name-missing", PROJ, proj(name=DROP), "name", "required"),
+    Bad("proj-name-blank", PROJ, proj(name="  "), "name", "blank"),
+    Bad("proj-name-too-long", PROJ, proj(name="A" * 201), "name", "200 characters"),
+    Bad("proj-timezone", PROJ, proj(timezone="Mars/Olympus"), "timezone", "valid choice"),
+    Bad("proj-anonymize-word", PROJ, proj(anonymize_ips="yes"), "anonymize_ips", "bool"),
+    Bad("proj-app-urls-string", PROJ, proj(app_urls="https://a.example"), "app_urls", "list"),
+    Bad("proj-app-urls-number", PROJ, proj(app_urls=[42]), "app_urls", "string"),
+    Bad("proj-adopt-word", PROJ, proj(adopt_id="web"), "adopt_id", "project id"),
+    Bad("proj-adopt-traversal", PROJ, proj(adopt_id=TRAVERSAL), "adopt_id", "project id"),
     # --- BatchExportBackfill --------------------------------------------------------------------------------
     Bad("fill-export-missing", FILL, fill(batch_export_id=DROP), "batch_export_id", "required"),
     Bad("fill-export-not-uuid", FILL, fill(batch_export_id="nightly"), "batch_export_id", "UUID"),
@@ -566,7 +585,7 @@ def test_the_corpus_covers_every_resource_destination_and_kind() -> None:
 
     assert len(CASES) >= 60
     assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
-    assert {c.resource for c in CASES} == {ORG, BX, INT, FILL, ROLL}
+    assert {c.resource for c in CASES} == set(catalog.names())
     types = {
         c.inputs["destination"]["type"]
         for c in CASES
@@ -629,6 +648,9 @@ UNKNOWN_CASES = [
     ("roll-mapping-value", ROLL, roll(environment_mappings={"12": Unknown()})),
     ("org-name", ORG, org(name=Unknown())),
     ("org-adopt", ORG, org(adopt_id=Unknown())),
+    ("proj-org", PROJ, proj(organization_id=Unknown())),
+    ("proj-name", PROJ, proj(name=Unknown())),
+    ("proj-app-url", PROJ, proj(app_urls=[Unknown(), "https://a.example"])),
 ]
 
 

@@ -19,6 +19,12 @@ from tests.resources.cases import US_URL, token
 from tests.resources.conftest import Register, Stack, backfill, batch_export, rollback
 from tests.resources.lifecycle import id_of
 
+COVERS = (
+    "BatchExportBackfill",
+    "EnvironmentsRollback",
+)
+"""The resources whose lifecycle scenario this module runs (tests/test_catalog.py)."""
+
 
 def hours_ago(hours: int) -> str:
     now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)

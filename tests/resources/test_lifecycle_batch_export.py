@@ -13,6 +13,9 @@ from tests.resources.cases import Destination, Kind, destinations, destinations_
 from tests.resources.conftest import Register, Stack, batch_export, integration
 from tests.resources.lifecycle import Calls, Change, Parts, Scenario, id_of, items
 
+COVERS = ("BatchExport",)
+"""The resources whose lifecycle scenario this module runs (tests/test_catalog.py)."""
+
 EXPORT = {"name": "nightly", "interval": "hour"}
 FILTERS = [{"key": "$browser", "operator": "exact", "type": "event", "value": ["Firefox"]}]
 QUERY = "SELECT event, timestamp, properties.$browser AS browser FROM events"

@@ -15,6 +15,9 @@ from tests.resources.cases import Kind, kinds
 from tests.resources.conftest import Stack, integration
 from tests.resources.lifecycle import Calls, Change, Parts, Scenario, items
 
+COVERS = ("Integration",)
+"""The resources whose lifecycle scenario this module runs (tests/test_catalog.py)."""
+
 CALLS = Calls("/integrations/", update={"POST": 1})  # no PATCH in PostHog: upsert kinds re-POST
 OTHER_KIND = {
     "kind": "databricks",

@@ -16,6 +16,9 @@ from tests.conftest import LocalServer
 from tests.resources.conftest import Stack, organization
 from tests.resources.lifecycle import Calls, Change, Parts, Scenario, items
 
+COVERS = ("Organization",)
+"""The resources whose lifecycle scenario this module runs (tests/test_catalog.py)."""
+
 SETTINGS: dict[str, Any] = {
     "enforce_2fa": True,
     "members_can_invite": False,

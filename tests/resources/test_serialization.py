@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi_posthog import catalog
 from pulumi_posthog.resources.engine import PostHogProvider, spec_for
 
 from tests.harness import provider_blob
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RESOURCES = ("Organization", "BatchExport", "Integration", "BatchExportBackfill", "EnvironmentsRollback")
+RESOURCES = catalog.names()
 CONNECTIONS = (None, "eu", "self-hosted_2", "c" * 32)  # the longest name a connection may have
 MAX_BLOB = 200
 HOST, KEY = "https://eu.posthog.example", "phx_serialization_key_0123456789"

@@ -154,3 +154,35 @@ def test_importing_the_package_does_not_load_the_testing_aids(tmp_path: Path) ->
         "print(sorted(m for m in sys.modules if m.startswith('pulumi_posthog.testing')))",
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_every_catalog_resource_gets_made_up_outputs() -> None:
+    # The catalog is the one list of resources: a new one without plausible outputs would fall back to "<name>-id".
+    from pulumi_posthog import catalog
+    from pulumi_posthog.testing.mocks import COMPUTED
+
+    without_state = {"EnvironmentsRollback"}  # nothing to read back: its only output is PostHog's message
+    assert {entry.name for entry in catalog.RESOURCES} - without_state <= set(COMPUTED)
+
+
+PROJECT = """
+import pulumi
+from pulumi_posthog.testing import PostHogMocks
+pulumi.runtime.set_mocks(PostHogMocks(), preview=False)
+import pulumi_posthog as posthog
+
+@pulumi.runtime.test
+def declare():
+    project = posthog.Project("p", organization_id="@current", name="Analytics")
+    return pulumi.Output.all(project.id, project.api_token).apply(lambda v: print("OUT", repr(v)))
+
+declare()
+"""
+
+
+def test_a_mocked_project_has_a_numeric_id_and_a_project_token(tmp_path: Path) -> None:
+    done = run_python(tmp_path, PROJECT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("OUT ")]
+    project_id, token = eval(line[4:])
+    assert project_id.isdigit() and token.startswith("phc_")

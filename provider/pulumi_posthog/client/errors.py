@@ -139,6 +139,17 @@ class PostHogError(Exception):
         self.message = self._compose()
         super().__init__(self.message)
 
+    def answer(self) -> dict[str, Any]:
+        """What PostHog answered (status, error type, code, detail, attr, request id), for an error built on it."""
+        return {
+            "status": self.status,
+            "error_type": self.error_type,
+            "code": self.code,
+            "detail": self.detail,
+            "attr": self.attr,
+            "request_id": self.request_id,
+        }
+
     # -- presentation -------------------------------------------------------------------------------------
     def hint(self) -> str:
         """What the person running the program can do about it (empty when nothing useful can be said)."""
@@ -492,18 +503,7 @@ class AmbiguousWriteError(PostHogError):
         self.body = body
         self.sent_at = sent_at
         self.cause = cause
-        super().__init__(
-            method=method,
-            path=path,
-            status=cause.status,
-            error_type=cause.error_type,
-            code=cause.code,
-            detail=cause.detail,
-            attr=cause.attr,
-            request_id=cause.request_id,
-            host=host,
-            attempts=attempts,
-        )
+        super().__init__(method=method, path=path, host=host, attempts=attempts, **cause.answer())
 
     def summary(self) -> str:
         sent = self.sent_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,23 +1,17 @@
-"""Turning PostHog's read-back quirks (string scalars, computed defaults, omitted secrets) into inputs."""
+"""Turning PostHog's read-back quirks (string scalars, omitted secrets) into inputs."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Union
 
 __all__ = [
-    "ComputedDefault",
-    "DefaultsSpec",
     "TypeSpec",
     "coerce_scalar",
     "coerce_types",
-    "is_computed_default",
-    "normalize_read_back",
     "restore_omitted",
     "same_value",
-    "strip_computed_defaults",
 ]
 
 # A declared type: a scalar type (bool/int/float/str), a mapping of field → TypeSpec for a nested object, or a
@@ -83,62 +77,6 @@ def same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-@dataclass(frozen=True)
-class ComputedDefault:
-    """A value PostHog fills in when the field was not sent, optionally only when sibling fields match.
-
-    ``ComputedDefault(0, when={"interval": ("day", "week")})``: ``offset_hour`` reads back as 0 for daily and
-    weekly exports.
-    """
-
-    value: Any
-    when: Mapping[str, Collection[Any]] = field(default_factory=dict)
-
-    def applies(self, siblings: Mapping[str, Any]) -> bool:
-        return all(siblings.get(name) in allowed for name, allowed in self.when.items())
-
-
-# field → a constant, a ComputedDefault, several ComputedDefaults (any may match), or a nested DefaultsSpec
-# for an object field (e.g. {"destination": {"config": {"legacy_parquet_extension": False}}}).
-DefaultsSpec = Mapping[str, Any]
-
-
-def _alternatives(rule: Any) -> list[ComputedDefault]:
-    if isinstance(rule, ComputedDefault):
-        return [rule]
-    if isinstance(rule, list | tuple) and rule and all(isinstance(r, ComputedDefault) for r in rule):
-        return list(rule)
-    return [ComputedDefault(rule)]
-
-
-def is_computed_default(name: str, value: Any, siblings: Mapping[str, Any], defaults: DefaultsSpec) -> bool:
-    """True when ``value`` of field ``name`` is what PostHog fills in by itself, given its ``siblings``."""
-    if name not in defaults or isinstance(defaults[name], Mapping):
-        return False
-    return any(alt.applies(siblings) and same_value(value, alt.value) for alt in _alternatives(defaults[name]))
-
-
-def strip_computed_defaults(
-    read_back: Mapping[str, Any], written: Mapping[str, Any] | None, defaults: DefaultsSpec
-) -> dict[str, Any]:
-    """``read_back`` without the fields the user did not write and PostHog filled with its default.
-
-    Fields the user did write are always kept (even when equal to the default), so a diff stays exact.
-    """
-    written = written or {}
-    out: dict[str, Any] = {}
-    for name, value in read_back.items():
-        rule = defaults.get(name)
-        if isinstance(rule, Mapping) and isinstance(value, Mapping):
-            sub_written = written.get(name)
-            out[name] = strip_computed_defaults(value, sub_written if isinstance(sub_written, Mapping) else None, rule)
-            continue
-        if name not in written and is_computed_default(name, value, read_back, defaults):
-            continue
-        out[name] = value
-    return out
-
-
 def restore_omitted(
     read_back: Mapping[str, Any],
     written: Mapping[str, Any] | None,
@@ -161,20 +99,3 @@ def restore_omitted(
         elif isinstance(out.get(name), Mapping) and isinstance(written.get(name), Mapping):
             out[name] = restore_omitted(out[name], written[name], rule)
     return out
-
-
-def normalize_read_back(
-    read_back: Mapping[str, Any],
-    written: Mapping[str, Any] | None = None,
-    *,
-    types: Mapping[str, TypeSpec] | None = None,
-    defaults: DefaultsSpec | None = None,
-    omitted: Mapping[str, Any] | Collection[str] | None = None,
-) -> dict[str, Any]:
-    """All of it, in order: coerce declared types, restore omitted secrets, drop computed defaults."""
-    value: dict[str, Any] = dict(coerce_types(dict(read_back), types) if types else read_back)
-    if omitted:
-        value = restore_omitted(value, written, omitted)
-    if defaults:
-        value = strip_computed_defaults(value, written, defaults)
-    return value

@@ -324,7 +324,7 @@ class Transport:
 
     def send(
         self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
-    ) -> requests.Response | TransportError | InvalidRequestError:
+    ) -> requests.Response | TransportError | InvalidRequestError | ResponseTooLargeError:
         """One attempt. ``url`` must come from ``url_for``."""
         path = urlsplit(url).path
         data: bytes | None = None
@@ -371,7 +371,7 @@ class Transport:
             return ReadTimeout(f"no complete response within {self.timeouts[1]:g} s", **kwargs)
         if response is not None and body is not None:
             response._content = body  # what requests itself stores once it has read a body
-            response._content_consumed = True
+            response._content_consumed = True  # type: ignore[attr-defined]  # not in the stubs
             return response
         if response is not None and failure is None and invalid is None:
             _close(response)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, ValidationError
+from pulumi_posthog.client import AmbiguousWriteError, HTTPStatusError, NotFoundError, PostHogClient, ValidationError
+from pulumi_posthog.dates import midnight_utc, parse_datetime
 from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.backfill_bounds import cached, same_bounds
 from pulumi_posthog.resources.engine import register
@@ -27,12 +28,11 @@ def parse_bound(value: str) -> tuple[datetime | None, str | None]:
     """A backfill bound: a date (daily/weekly exports) or a datetime with a time-zone offset."""
     if DATE_RE.match(value):
         try:
-            return datetime.combine(date.fromisoformat(value), datetime.min.time(), timezone.utc), None
+            return midnight_utc(value), None
         except ValueError:
             return None, f"Input {value} is not a valid ISO formatted date."
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    parsed = parse_datetime(value)
+    if parsed is None:
         return None, f"Input {value} is not a valid ISO formatted datetime."
     if parsed.tzinfo is None:
         return None, f"Input {value} is naive: add a time-zone offset (e.g. {value}Z)."
@@ -46,7 +46,14 @@ class BackfillSpec(ResourceSpec):
     doc = "A one-off re-export of a past period through an existing batch export."
     fields = (
         Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
-        Field("batch_export_id", str, required=True, replace=True, doc="The export to backfill (its id)."),
+        Field(
+            "batch_export_id",
+            str,
+            required=True,
+            replace=True,
+            uuid="batch export",
+            doc="The export to backfill (its id).",
+        ),
         Field(
             "start_at",
             str,
@@ -79,9 +86,6 @@ class BackfillSpec(ResourceSpec):
             )
         if "end_at" in bounds and bounds["end_at"] > datetime.now(timezone.utc):
             failures.append(CheckFailure("end_at", f"The provided 'end_at' ({news['end_at']}) is in the future"))
-        export = news.get("batch_export_id")
-        if isinstance(export, str) and not is_unknown(export) and not UUID_RE.match(export):
-            failures.append(CheckFailure("batch_export_id", f"'{export}' is not a batch export UUID."))
         return news, failures
 
     def outs(self, inputs: dict[str, Any], backfill_id: str, status: Any) -> dict[str, Any]:
@@ -132,7 +136,7 @@ class BackfillSpec(ResourceSpec):
         if not UUID_RE.match(id_):
             return state, {k: v for k, v in state.items() if k not in self.outputs}
         try:
-            server = ctx.client.get_backfill(state.get("project_id"), state.get("batch_export_id"), id_)
+            server = ctx.client.get_backfill(str(state.get("project_id")), str(state.get("batch_export_id")), id_)
         except NotFoundError:
             # Not written yet (newest PostHog creates the row asynchronously), and backfills cannot be deleted:
             # never "gone", or the next up would start a duplicate backfill.
@@ -147,7 +151,7 @@ class BackfillSpec(ResourceSpec):
         """Cancel it if it still runs: one POST; PostHog's "Cannot cancel" answer means it already stopped."""
         if not UUID_RE.match(id_):
             return
-        project, export = state.get("project_id"), state.get("batch_export_id")
+        project, export = str(state.get("project_id")), str(state.get("batch_export_id"))
         for _ in range(CANCEL_ATTEMPTS):
             try:
                 ctx.client.cancel_backfill(project, export, id_)
@@ -161,7 +165,7 @@ class BackfillSpec(ResourceSpec):
         ctx.client.cancel_backfill(project, export, id_)
 
 
-def _list(client: Any, project: Any, export: str) -> list[dict[str, Any]]:
+def _list(client: PostHogClient, project: Any, export: str) -> list[dict[str, Any]]:
     """The export's backfills. A failure is an error, never "none": reconciliation must not take it for one."""
     return client.list_backfills(project, export)
 

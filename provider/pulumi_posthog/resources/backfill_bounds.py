@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pulumi_posthog.dates import parse_instant
+
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_INTERVALS = ("day", "week")
 
@@ -28,14 +30,6 @@ def _zone(name: Any) -> tzinfo:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return timezone.utc
-
-
-def _instant(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def stored_bound(value: Any, export: Export) -> datetime | None:
@@ -52,7 +46,7 @@ def stored_bound(value: Any, export: Export) -> datetime | None:
             return datetime.combine(day, time.min, timezone.utc)  # PostHog refuses it (naive): nothing to match
         hour = parent.get("offset_hour") or 0
         return datetime.combine(day, time(hour=int(hour))).replace(tzinfo=_zone(parent.get("timezone")))
-    return _instant(value)
+    return parse_instant(value)
 
 
 def same_bounds(listed: Mapping[str, Any], start: Any, end: Any, export: Export) -> bool:
@@ -63,7 +57,7 @@ def same_bounds(listed: Mapping[str, Any], start: Any, end: Any, export: Export)
             if held is not None or declared is not None:
                 return False
             continue
-        expected, found = stored_bound(declared, export), _instant(str(held))
+        expected, found = stored_bound(declared, export), parse_instant(str(held))
         if expected is None or found is None or expected != found:
             return False
     return True

@@ -315,7 +315,7 @@ class BatchExportSpec(ResourceSpec):
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         project = state.get("project_id")
-        server = ctx.client.get_batch_export(project, id_)
+        server = ctx.client.get_batch_export(str(project), id_)
         outs = self.outs(server, state, project)
         if server.get("paused") and state.get("paused") is False:
             ctx.warn(
@@ -368,7 +368,7 @@ class BatchExportSpec(ResourceSpec):
         return self.outs(server, news, project)
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        ctx.client.delete_batch_export(state.get("project_id"), id_)
+        ctx.client.delete_batch_export(str(state.get("project_id")), id_)
 
 
 def unset_as_default(field: Field, value: Any) -> Any:

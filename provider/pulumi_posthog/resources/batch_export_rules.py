@@ -9,6 +9,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
+from pulumi_posthog.dates import parse_datetime as parse_datetime  # batch_export.py imports it from here
 from pulumi_posthog.destinations import FILE_FORMATS, HTTP_URLS, INTERVALS, MODELS, TYPES, DestinationType
 from pulumi_posthog.resources.values import is_unknown, plain
 
@@ -197,13 +198,6 @@ def check_schedule(news: dict[str, Any]) -> list[CheckFailure]:
     return failures
 
 
-def parse_datetime(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _check_dates(news: dict[str, Any]) -> list[CheckFailure]:
     failures: list[CheckFailure] = []
     parsed: dict[str, datetime] = {}
@@ -259,7 +253,7 @@ def integration_kind_problem(destination: Any, kind: Any) -> str | None:
         return None
     type_ = destination.get("type")
     spec = TYPES.get(type_) if isinstance(type_, str) else None
-    if spec is None or spec.integration_kind in (None, kind):
+    if spec is None or not isinstance(type_, str) or spec.integration_kind in (None, kind):
         return None
     if type_ in ("AwsS3", "S3Compatible"):
         return f"Integration provided is not an AWS S3 integration (got kind='{kind}')"

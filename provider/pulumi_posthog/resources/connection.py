@@ -69,6 +69,7 @@ def host_for(name: str | None, stack: Mapping[str, Any], environ: Mapping[str, s
     default host; a named one its own config entry, then ``POSTHOG_<NAME>_HOST``.
     """
     env = os.environ if environ is None else environ
+    host: str | None
     try:
         if name is None:
             host = _text(stack.get(STACK_HOST)) or _text(env.get(ENV_HOST)) or DEFAULT_HOST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -17,11 +18,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from pulumi_posthog import catalog
 from pulumi_posthog.client import NotFoundError, PostHogError
 from pulumi_posthog.client.errors import redact
 from pulumi_posthog.resources.blob import UnreadableBlob, read_blob
 from pulumi_posthog.resources.connection import Move, label, move_of, provider_client_for
 from pulumi_posthog.resources.entries import ENTRY_KEY, LiveEntries, new_token
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.spec import Context, ResourceSpec
 from pulumi_posthog.resources.values import plain
 
@@ -39,13 +42,18 @@ def register(spec: ResourceSpec) -> ResourceSpec:
 
 
 def spec_for(name: str) -> ResourceSpec:
-    if not _SPECS:
-        import pulumi_posthog.resources  # noqa: F401 - registers every spec
-
+    """The registered spec of a catalog resource (its module is imported on first use)."""
+    if name not in _SPECS:
+        importlib.import_module(catalog.entry(name).module)
     return _SPECS[name]
 
 
-class PostHogResourceError(Exception):
+def specs() -> tuple[ResourceSpec, ...]:
+    """Every resource's spec, in the catalog's order."""
+    return tuple(spec_for(name) for name in catalog.names())
+
+
+class PostHogResourceError(ResourceError):
     """A failed step, worded for the person reading `pulumi up`: which object, which property, what to do."""
 
 

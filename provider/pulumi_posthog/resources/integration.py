@@ -14,6 +14,7 @@ from pulumi_posthog.client import NotFoundError, PostHogError, ValidationError
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
 from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.integration_rules import KINDS, changed_keys, check_config, identity, is_named
 from pulumi_posthog.resources.program import PostHogResource, secret_values
 from pulumi_posthog.resources.reconcile import replay, write_once
@@ -24,7 +25,7 @@ SUFFIX_LEN = 7
 OUTPUTS = ("display_name", "created_at", "errors")
 
 
-class IntegrationInUse(Exception):
+class IntegrationInUse(ResourceError):
     """PostHog refuses to delete an integration while batch exports use it."""
 
 
@@ -220,7 +221,7 @@ class IntegrationSpec(ResourceSpec):
         return None
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        server = ctx.client.get_integration(state.get("project_id"), id_)
+        server = ctx.client.get_integration(str(state.get("project_id")), id_)
         outs = self.outs(server, state)
         return outs, {k: outs[k] for k in ("project_id", "kind", "config", "adopt_id") if k in outs}
 
@@ -254,7 +255,7 @@ class IntegrationSpec(ResourceSpec):
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         # An upsert-kind replacement that landed on this very row is kept by the engine (same id as created).
         try:
-            ctx.client.delete_integration(state.get("project_id"), id_)
+            ctx.client.delete_integration(str(state.get("project_id")), id_)
         except ValidationError as exc:
             if "used by batch exports" in (exc.detail or ""):
                 raise IntegrationInUse(

@@ -9,25 +9,14 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.errors import ResourceError
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id
 from pulumi_posthog.resources.program import PostHogResource
+from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
-from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
-from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.spec import Context, Diff, Field
+from pulumi_posthog.resources.values import is_unknown
 
-SETTINGS = (
-    "name",
-    "logo_media_id",
-    "enforce_2fa",
-    "members_can_invite",
-    "members_can_create_projects",
-    "members_can_use_personal_api_keys",
-    "allow_publicly_shared_resources",
-    "is_ai_data_processing_approved",
-    "is_ai_training_opted_in",
-    "default_experiment_stats_method",
-    "default_anonymize_ips",
-    "default_role_id",
-)
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
 configured value is never sent nor diffed, only warned about."""
@@ -51,18 +40,21 @@ TEAM_FIELDS = ("id", "project_id", "name", "api_token")
 people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
 
 
-class OrganizationSpec(ResourceSpec):
+class OrganizationSpec(ObjectSpec):
     """Settings left unset are not managed: PostHog (and people in its UI) keep whatever value they have."""
 
     name = "Organization"
     doc = "A PostHog organization (created, or adopted with adopt_id) and its settings."
     fields = (
-        Field("name", str, required=True, doc="Organization name (at most 64 characters)."),
-        Field("logo_media_id", str, unmanaged_when_unset=True, doc="Id of an uploaded logo."),
+        Field(
+            "name", str, required=True, not_blank=True, max_length=64, doc="Organization name (at most 64 characters)."
+        ),
+        Field("logo_media_id", str, unmanaged_when_unset=True, uuid="", doc="Id of an uploaded logo."),
         Field(
             IGNORED,
             bool,
             unmanaged_when_unset=True,
+            in_body=False,
             doc="Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
             "Read it from the output of the same name.",
         ),
@@ -112,39 +104,18 @@ class OrganizationSpec(ResourceSpec):
             doc="Default of 'Discard client IP data' for the organization's new projects.",
         ),
         Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
-        Field(
-            "adopt_id",
-            str,
-            replace=True,
-            provider_only=True,
-            doc="Manage an existing organization (its UUID, or '@current') instead of creating one.",
+        adopt_id(
+            "Manage an existing organization (its UUID, or '@current') instead of creating one.",
+            uuid="organization",
+            current_ok=True,
         ),
-        Field(
-            "deletion_protection",
-            bool,
-            provider_only=True,
-            default=True,
-            doc="While true (the default), deleting the organization fails instead of deleting it.",
-        ),
+        deletion_protection("organization"),
     )
     outputs = OUTPUTS
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []
         name = news.get("name")
-        if isinstance(name, str):
-            if not name.strip():
-                failures.append(CheckFailure("name", "This field may not be blank."))
-            elif len(name) > 64:
-                failures.append(
-                    CheckFailure("name", f"Ensure this field has no more than 64 characters (it has {len(name)}).")
-                )
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt != "@current" and not UUID_RE.match(adopt):
-            failures.append(CheckFailure("adopt_id", f"'{adopt}' is not an organization UUID or '@current'."))
-        logo = news.get("logo_media_id")
-        if isinstance(logo, str) and not UUID_RE.match(logo):
-            failures.append(CheckFailure("logo_media_id", f"'{logo}' is not a valid UUID."))
         if news.get(IGNORED) is not None:
             warn(
                 f"organization '{name}': {IGNORED} is ignored: PostHog made it read only (each user now chooses "
@@ -164,40 +135,29 @@ class OrganizationSpec(ResourceSpec):
             return "adopt_id '@current' is checked at `pulumi up` to be the organization it already manages"
         return None
 
-    @staticmethod
-    def body(inputs: dict[str, Any]) -> dict[str, Any]:
-        return {k: plain(inputs[k]) for k in SETTINGS if inputs.get(k) is not None}
-
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
         """Never on the ignored setting: PostHog keeps its own value whatever the program says."""
         return super().diff(
             {k: v for k, v in olds.items() if k != IGNORED}, {k: v for k, v in news.items() if k != IGNORED}
         )
 
-    def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        """Outputs: the managed settings as PostHog has them, the computed fields, and the provider's own."""
-        result = {k: server.get(k) for k in SETTINGS if inputs.get(k) is not None}
-        result.update({k: server.get(k) for k in OUTPUTS})
-        if isinstance(result.get("teams"), list):
-            result["teams"] = [
-                {k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in result["teams"]
-            ]
-        result["adopt_id"] = inputs.get("adopt_id")
-        result["deletion_protection"] = inputs.get("deletion_protection", True) is not False
-        return {k: v for k, v in result.items() if v is not None}
+    def outputs_from(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The base's, with only what a program uses of each environment in ``teams``."""
+        result = super().outputs_from(server, inputs)
+        teams = result.get("teams")
+        if isinstance(teams, list):
+            result["teams"] = [{k: t[k] for k in TEAM_FIELDS if k in t} if isinstance(t, dict) else t for t in teams]
+        return result
 
     def create(self, ctx: Context, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client = ctx.client
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = client.get_organization(adopt)
-            changes = {k: v for k, v in body.items() if not same(current.get(k), v)}
-            if changes:
-                shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-                ctx.warn(f"adopting organization '{current.get('name')}' ({current['id']}); changing {shown}")
-                current = client.update_organization(current["id"], changes)
-            return str(current["id"]), self.outs(current, inputs)
+            current = self.adopt(
+                ctx, "organization", client.get_organization(adopt), inputs, client.update_organization
+            )
+            return str(current["id"]), self.outputs_from(current, inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(
             lambda: client.create_organization(body),
@@ -205,20 +165,23 @@ class OrganizationSpec(ResourceSpec):
                 what=what,
                 look_for=f"an organization named '{body['name']}' among the API key's organizations",
                 candidates=client.list_organizations,
-                matches=lambda org: not self.diff(self.outs(org, inputs), inputs).changed,
+                matches=lambda org: not self.diff(self.outputs_from(org, inputs), inputs).changed,
                 scope="organizations",
                 key=body["name"],
             ),
             ctx.warn,
             ctx.memo,
         )
-        return str(created["id"]), self.outs(created, inputs)
+        return str(created["id"]), self.outputs_from(created, inputs)
 
-    def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        server = ctx.client.get_organization(id_)
-        outs = self.outs(server, state)
-        inputs = {k: v for k, v in outs.items() if k not in OUTPUTS}
-        return outs, inputs
+    def get_object(self, ctx: Context, id_: str) -> dict[str, Any]:
+        return ctx.client.get_organization(id_)
+
+    def patch_object(self, ctx: Context, id_: str, body: dict[str, Any]) -> dict[str, Any]:
+        return ctx.client.update_organization(id_, body)
+
+    def delete_object(self, ctx: Context, id_: str) -> None:
+        ctx.client.delete_organization(id_)
 
     def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in super().inputs_from(outs).items() if k != IGNORED}
@@ -226,18 +189,7 @@ class OrganizationSpec(ResourceSpec):
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         if news.get("adopt_id") == "@current" and olds.get("adopt_id") != "@current":
             _confirm_current(ctx, id_, olds)
-        body = {k: v for k, v in self.body(news).items() if not same(olds.get(k), v)}
-        server = ctx.client.update_organization(id_, body) if body else ctx.client.get_organization(id_)
-        return self.outs(server, news)
-
-    def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
-        if state.get("deletion_protection", True) is not False:
-            raise DeletionProtected(
-                f"Organization '{state.get('name', id_)}' ({id_}) has deletion_protection enabled, so it was not "
-                "deleted. To delete it, set deletion_protection=False, run `pulumi up`, then remove it (or run "
-                "`pulumi destroy`). To stop managing it without deleting it, run `pulumi state delete <urn>`."
-            )
-        ctx.client.delete_organization(id_)
+        return super().update(ctx, id_, olds, news)
 
 
 def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:
@@ -254,17 +206,13 @@ def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:
     )
 
 
-class AdoptionMismatch(Exception):
+class AdoptionMismatch(ResourceError):
     """An ``adopt_id`` change would switch the resource to another organization without a replacement."""
 
 
 def warn(message: str) -> None:
     """A warning the CLI shows with the resource (the plugin's stderr; pulumi.log is unusable in a provider)."""
     print(f"warning: {message}", file=sys.stderr, flush=True)
-
-
-class DeletionProtected(Exception):
-    """Deleting a protected organization was refused by the provider (nothing was sent to PostHog)."""
 
 
 SPEC = register(OrganizationSpec())

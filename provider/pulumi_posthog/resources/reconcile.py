@@ -30,6 +30,8 @@ from typing import Any
 
 from pulumi_posthog.client import AmbiguousWriteError, PostHogError
 from pulumi_posthog.client.errors import ConfigurationError, EndpointNotFoundError
+from pulumi_posthog.dates import parse_instant
+from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.waiting import Backoff, poll
 
 # How far before the send time an object's created_at may be (clock skew between us and PostHog).
@@ -43,34 +45,31 @@ _lock = threading.Lock()
 _key_locks: dict[str, threading.Lock] = {}
 
 
-class DuplicateObjectsError(Exception):
+class DuplicateObjectsError(ResourceError):
     """Several objects match one create: a person must decide which one to keep."""
 
 
-class OutcomeUnknownError(PostHogError):
+class _ReconciledError(PostHogError):
+    """What reconciling a create concluded, worded in full (``text``), on the request that ``cause`` failed."""
+
+    def __init__(self, text: str, cause: PostHogError) -> None:
+        self._text = text
+        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
+
+    def summary(self) -> str:
+        return self._text
+
+
+class OutcomeUnknownError(_ReconciledError):
     """A create whose outcome could not be established: the object may exist in PostHog."""
 
     label = "outcome unknown"
 
-    def __init__(self, text: str, cause: PostHogError) -> None:
-        self._text = text
-        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
 
-    def summary(self) -> str:
-        return self._text
-
-
-class NothingCreatedError(PostHogError):
+class NothingCreatedError(_ReconciledError):
     """Every POST of a create had an unknown outcome, and PostHog was seen to hold nothing after each one."""
 
     label = "not created"
-
-    def __init__(self, text: str, cause: PostHogError) -> None:
-        self._text = text
-        super().__init__(method=cause.method, path=cause.path, status=cause.status, host=cause.host)
-
-    def summary(self) -> str:
-        return self._text
 
 
 @dataclass(frozen=True)
@@ -100,18 +99,8 @@ class Lookup:
 # ----- time ---------------------------------------------------------------------------------------------------
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def created_since(obj: dict[str, Any], sent_at: datetime) -> bool:
-    created = parse_time(obj.get("created_at"))
+    created = parse_instant(obj.get("created_at"))
     return created is None or created >= sent_at - CLOCK_SKEW
 
 
@@ -133,7 +122,7 @@ def recent_window() -> timedelta:
 
 
 def _age(obj: dict[str, Any], now: datetime) -> timedelta | None:
-    created = parse_time(obj.get("created_at"))
+    created = parse_instant(obj.get("created_at"))
     return None if created is None else max(now - created, timedelta(0))
 
 
@@ -148,7 +137,8 @@ def _shown(delta: timedelta) -> str:
 def _claims(memo: dict[str, Any]) -> set[str]:
     """Ids created or adopted in this command: never adopted again by another resource."""
     with _lock:
-        return memo.setdefault("reconcile.claimed", set())
+        found: set[str] = memo.setdefault("reconcile.claimed", set())
+        return found
 
 
 def claim(memo: dict[str, Any], scope: str, obj_id: Any) -> None:
@@ -184,7 +174,8 @@ def _listing(memo: dict[str, Any], lookup: Lookup) -> list[dict[str, Any]] | Non
                 listings[lookup.scope] = list(lookup.candidates())
             except EndpointNotFoundError:
                 listings[lookup.scope] = None  # create as before; an ambiguous POST is still checked
-        return listings[lookup.scope]
+        listed: list[dict[str, Any]] | None = listings[lookup.scope]
+        return listed
 
 
 # ----- before the POST ------------------------------------------------------------------------------------------

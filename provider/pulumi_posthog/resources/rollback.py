@@ -9,9 +9,10 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import AmbiguousWriteError, ValidationError
 from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.object_spec import organization_id
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
-from pulumi_posthog.resources.values import UUID_RE, is_unknown, plain
+from pulumi_posthog.resources.values import is_unknown, plain
 
 ALREADY = "already been requested"
 
@@ -22,7 +23,7 @@ class RollbackSpec(ResourceSpec):
     name = "EnvironmentsRollback"
     doc = "Triggers PostHog's environments rollback for an organization (once; it cannot be undone)."
     fields = (
-        Field("organization_id", str, required=True, replace=True, doc="The organization UUID (or '@current')."),
+        organization_id(),
         Field(
             "environment_mappings",
             dict,
@@ -38,9 +39,6 @@ class RollbackSpec(ResourceSpec):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []
-        org = news.get("organization_id")
-        if isinstance(org, str) and org != "@current" and not UUID_RE.match(org):
-            failures.append(CheckFailure("organization_id", f"'{org}' is not an organization UUID or '@current'."))
         mapping = news.get("environment_mappings")
         if not isinstance(mapping, dict) or is_unknown(mapping):
             return news, failures

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import PostHogClient
-from pulumi_posthog.resources.values import MISSING, is_unknown, plain, same
+from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
 
 Normalizer = Callable[[Any], Any]
 
@@ -32,7 +32,17 @@ class Field:
     unmanaged_when_unset: bool = False
     choices: tuple[Any, ...] = ()
     minimum: int | None = None
-    nullable: bool = True
+    not_blank: bool = False
+    """A string of white space only is refused (DRF's CharField: "This field may not be blank.")."""
+    max_length: int | None = None
+    uuid: str | None = None
+    """The value must be a UUID; the text names what it identifies ("organization"; "" for any UUID)."""
+    current_ok: bool = False
+    """With ``uuid``: ``'@current'`` is accepted too."""
+    in_body: bool = True
+    """Sent in the create/update body (False: a path part such as ``organization_id``, or a value never sent)."""
+    read_as: str | None = None
+    """The key PostHog's answer holds it under, when not ``name`` (e.g. ``organization`` for ``organization_id``)."""
     doc: str = ""
     normalize: Normalizer = plain
 
@@ -145,6 +155,48 @@ class ResourceSpec:
             result[f.name] = value
         return result
 
+    # -- the body sent and the outputs kept ----------------------------------------------------------------
+    def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """What a create or update sends: the set inputs that go in the body (not the provider's own)."""
+        return {
+            f.name: plain(inputs[f.name])
+            for f in self.fields
+            if f.in_body and not f.provider_only and inputs.get(f.name) is not None
+        }
+
+    def outputs_from(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The state after a call: the managed body inputs as PostHog has them, the inputs PostHog does not echo
+        (as written, else as PostHog reads them), the provider's own (their default when unset), the outputs."""
+        result: dict[str, Any] = {}
+        for f in self.fields:
+            given = inputs.get(f.name)
+            if f.provider_only:
+                result[f.name] = given if given is not None or f.default is MISSING else f.default
+            elif f.in_body:
+                if given is not None:
+                    result[f.name] = server.get(f.read_as or f.name)
+            else:
+                result[f.name] = given if given is not None else server.get(f.read_as or f.name)
+        result.update({k: server.get(k) for k in self.outputs})
+        return {k: v for k, v in result.items() if v is not None}
+
+    def adopt(
+        self,
+        ctx: Context,
+        what: str,
+        current: dict[str, Any],
+        inputs: dict[str, Any],
+        update: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """An existing object taken over (``adopt_id``): send what the program sets differently (one PATCH through
+        ``update``), with a warning naming each change; PostHog's object as it then is."""
+        changes = {k: v for k, v in self.body(inputs).items() if not same(current.get(k), v)}
+        if not changes:
+            return current
+        shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
+        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {shown}")
+        return update(current["id"], changes)
+
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
         label = state.get("name")
@@ -166,4 +218,19 @@ def type_problem(f: Field, value: Any) -> str | None:
         return f"'{f.name}' must be one of {listed}; got {value!r}."
     if f.minimum is not None and value < f.minimum:
         return f"Ensure this value is greater than or equal to {f.minimum}."
+    return text_problem(f, value) if isinstance(value, str) else None
+
+
+def text_problem(f: Field, value: str) -> str | None:
+    """The declarative string checks: not blank, a maximum length, a UUID (or '@current')."""
+    if f.not_blank and not value.strip():
+        return "This field may not be blank."
+    if f.max_length is not None and len(value) > f.max_length:
+        return f"Ensure this field has no more than {f.max_length} characters (it has {len(value)})."
+    if f.uuid is not None and not UUID_RE.match(value) and not (f.current_ok and value == "@current"):
+        if not f.uuid:
+            return f"'{value}' is not a valid UUID."
+        article = "an" if f.uuid[0] in "aeiou" else "a"
+        current = " or '@current'" if f.current_ok else ""
+        return f"'{value}' is not {article} {f.uuid} UUID{current}."
     return None

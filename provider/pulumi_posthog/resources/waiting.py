@@ -93,18 +93,8 @@ class HintedValidationError(ValidationError):
 
     def __init__(self, source: ValidationError, hint: str, attr: str | None = None) -> None:
         self._provider_hint = hint
-        super().__init__(
-            method=source.method,
-            path=source.path,
-            status=source.status,
-            error_type=source.error_type,
-            code=source.code,
-            detail=source.detail,
-            attr=attr if attr is not None else source.attr,
-            request_id=source.request_id,
-            host=source.host,
-            attempts=source.attempts,
-        )
+        answer = {**source.answer(), "attr": attr if attr is not None else source.attr}
+        super().__init__(method=source.method, path=source.path, host=source.host, attempts=source.attempts, **answer)
 
     def hint(self) -> str:
         return self._provider_hint

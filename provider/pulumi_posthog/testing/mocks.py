@@ -163,6 +163,12 @@ def _backfill(mocks: PostHogMocks, name: str, inputs: dict[str, Any]) -> tuple[s
     return id_, {"backfill_id": id_, "status": "Running"}
 
 
+def _project(mocks: PostHogMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    id_ = inputs.get("adopt_id") or str(100 + mocks.number())  # PostHog's project ids are numbers
+    token = "phc_" + _uuid("project-token", id_).replace("-", "")
+    return str(id_), {"uuid": _uuid("project", id_), "api_token": token, "created_at": TIMESTAMP}
+
+
 def _generic(mocks: PostHogMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"{name}-id", {"message": ""}
 
@@ -172,4 +178,5 @@ COMPUTED: dict[str, Callable[[PostHogMocks, str, dict[str, Any]], tuple[str, dic
     "BatchExport": _batch_export,
     "Integration": _integration,
     "BatchExportBackfill": _backfill,
+    "Project": _project,
 }

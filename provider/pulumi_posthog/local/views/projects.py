@@ -140,6 +140,20 @@ class ProjectSerializer(serializers.Serializer):
             user.save(update_fields=["current_organization", "current_team"])
         return Project.objects.get(pk=team.project_id)
 
+    def update(self, instance: Project, validated_data: dict[str, Any]) -> Project:
+        """``PATCH /api/projects/{id}/``: project fields on the project, the rest on its passthrough team."""
+        team = passthrough_team(instance)
+        with transaction.atomic():
+            for key in ("name", "product_description"):
+                if key in validated_data:
+                    setattr(instance, key, validated_data[key])
+            instance.save()
+            for key in ("timezone", "anonymize_ips", "app_urls"):
+                if key in validated_data:
+                    setattr(team, key, validated_data[key])
+            team.save()
+        return Project.objects.get(pk=instance.pk)
+
 
 def check_can_create(user: Any, org: Organization) -> None:
     """Admins create projects, members too when the organization allows it (newest PostHog); and
@@ -164,8 +178,15 @@ def check_can_create(user: Any, org: Organization) -> None:
         raise exceptions.PermissionDenied(MORE_PROJECTS)
 
 
-class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """``/api/projects/``: the current organization's projects; a project's full body by id or ``@current``."""
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """``/api/projects/``: the current organization's projects; a project's full body by id or ``@current``;
+    PATCH and DELETE (204) by id, as PostHog's ProjectViewSet (posthog/api/project.py) serves them."""
 
     serializer_class = ProjectSerializer
     scope_object = "project"
@@ -197,6 +218,13 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ).exists():
             raise exceptions.PermissionDenied("You don't have access to the project.")
         return team.project
+
+    def perform_destroy(self, instance: Project) -> None:
+        """Admins delete a project (PostHog: TeamMemberStrictManagementPermission), with its environments."""
+        level = membership_level(self.request.user, instance.organization)
+        if level is None or level < OrganizationMembership.Level.ADMIN:
+            raise exceptions.PermissionDenied(LEVEL_INSUFFICIENT)
+        instance.delete()
 
 
 class OrganizationProjectViewSet(
