@@ -180,9 +180,9 @@ def test_a_warning_reaches_the_plugins_stderr_once_and_redacted() -> None:
     # second time, unprefixed, in a process (like the plugin) that configures no logging.
     code = (
         "from pulumi_posthog.client.errors import register_secret\n"
-        "from pulumi_posthog.resources.engine import _warn\n"
+        "from pulumi_posthog.resources.engine import warn\n"
         "register_secret('phx_' + 'k' * 40)\n"
-        "_warn('adopting organization Acme; key phx_' + 'k' * 40)\n"
+        "warn('adopting organization Acme; key phx_' + 'k' * 40)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
 

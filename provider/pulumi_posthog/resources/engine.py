@@ -88,7 +88,7 @@ class PostHogProvider(ResourceProvider):
         self._stack = {key: req.config.get(key) for key in CONFIG_KEYS if req.config.get(key) is not None}
 
     def _context(self) -> Context:
-        return Context(client=provider_client_for(self.connection, self._stack), warn=_warn, memo=self._memo)
+        return Context(client=provider_client_for(self.connection, self._stack), warn=warn, memo=self._memo)
 
     def _fail(self, action: str, id_: str | None, props: dict[str, Any], exc: Exception) -> PostHogResourceError:
         label = props.get("name")
@@ -109,7 +109,7 @@ class PostHogProvider(ResourceProvider):
         try:
             old = read_blob(old_props[PROVIDER_KEY]).connection
         except UnreadableBlob as exc:
-            _warn(
+            warn(
                 f"{self.spec.describe(id_, olds)}: the connection its state was written with cannot be read "
                 f"({exc}); it is taken to be unchanged ({label(self.connection)})"
             )
@@ -135,12 +135,12 @@ class PostHogProvider(ResourceProvider):
         move = self._move(_id, olds, _olds) if _is_blob(_news.get(PROVIDER_KEY)) else None
         if move is not None:
             result.add(PROVIDER_KEY, replace=not move.same_host)
-            _warn(move.describe(where))
+            warn(move.describe(where))
         if result.replaces and (move is None or move.same_host):
             reason = self.spec.lands_on(_id, olds, news)
             if reason:
                 keys = ", ".join(result.replaces)
-                _warn(f"{where} is updated, not replaced, although {keys} changed: {reason}")
+                warn(f"{where} is updated, not replaced, although {keys} changed: {reason}")
                 result.replaces.clear()
         return DiffResult(changes=bool(result.changed), replaces=result.replaces, delete_before_replace=False)
 
@@ -202,7 +202,7 @@ class PostHogProvider(ResourceProvider):
         if self._entries.managed_by_another(_id, _props):
             # The old half of a replacement that landed on the same object (an adoption, an upsert), possibly left
             # pending by a failed run, or a second entry adopting one object: deleting it would delete the live one.
-            _warn(
+            warn(
                 f"{self.spec.describe(_id, state)} was not deleted: a resource this run keeps manages the same "
                 "PostHog object, so only this stale state entry is removed"
             )
@@ -224,7 +224,8 @@ def _is_blob(value: Any) -> bool:
     return True
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
+    """A warning the CLI shows with the resource: the plugin's stderr, once, redacted."""
     # pulumi.log cannot be used inside a dynamic provider (pulumi/pulumi#20409); the engine shows stderr.
     text = redact(message)
     log.warning(text)

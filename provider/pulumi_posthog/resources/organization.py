@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_posthog.resources.engine import register
+from pulumi_posthog.resources.engine import register, warn
 from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id
 from pulumi_posthog.resources.program import PostHogResource
@@ -208,11 +207,6 @@ def _confirm_current(ctx: Context, id_: str, olds: dict[str, Any]) -> None:
 
 class AdoptionMismatch(ResourceError):
     """An ``adopt_id`` change would switch the resource to another organization without a replacement."""
-
-
-def warn(message: str) -> None:
-    """A warning the CLI shows with the resource (the plugin's stderr; pulumi.log is unusable in a provider)."""
-    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 SPEC = register(OrganizationSpec())
