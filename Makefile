@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict provider/pulumi_posthog/client provider/pulumi_posthog/resources
+	$(BIN)/mypy --strict provider/pulumi_posthog/client provider/pulumi_posthog/resources provider/pulumi_posthog/schema
 	$(BIN)/python scripts/check_rooms.py
 
 format: $(STAMP)

@@ -3,11 +3,13 @@
 A block is the text between ``<!-- generated:KIND ARG -->`` and ``<!-- /generated -->``; everything else in a page is
 written by hand. Kinds:
 
-- ``inputs <Resource>``      the inputs table (type, required, when unset, replaces, description) from the spec
+- ``inputs <Resource>``      the inputs table (type, required, when unset, replaces, description) from the spec and
+                             the JSON Schema of its inputs model
 - ``outputs <Resource>``     the outputs table (``id`` and the spec's outputs, typed from the public class)
 - ``signature <Resource>``   the constructor, as Python
 - ``secrets <Resource>``     which input values become Pulumi secrets
-- ``destinations``           every destination type: helper, integration kind, config keys
+- ``destinations``           every destination type: helper, integration kind, config keys (from the JSON Schema
+                             of the destination union)
 - ``integration-kinds``      every integration kind: named or upsert, secret keys, destination types
 - ``function <name>``        a function's (``posthog.get_…``, ``posthog.aws.…``) signature and docstring
 - ``aws-roles``              PostHog Cloud's export role per region
@@ -31,11 +33,13 @@ from typing import Any
 import pulumi_posthog as posthog
 from pulumi_posthog import catalog
 from pulumi_posthog.aws import POSTHOG_ROLE_ARNS
-from pulumi_posthog.destinations import INTEGRATION_SECRETS, TYPES
+from pulumi_posthog.destinations import BASE_FIELDS, INTEGRATION_SECRETS, TYPES
 from pulumi_posthog.resources.engine import spec_for
 from pulumi_posthog.resources.integration_rules import is_named
 from pulumi_posthog.resources.spec import Field
 from pulumi_posthog.resources.values import MISSING
+from pulumi_posthog.schema.destinations import json_schema as destination_schema
+from pulumi_posthog.schema.inputs import model_for as inputs_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -126,9 +130,25 @@ def parameters(name: str) -> dict[str, inspect.Parameter]:
     return dict(inspect.signature(public_class(name).__init__).parameters)
 
 
-def type_name(f: Field) -> str:
-    kinds = f.kind if isinstance(f.kind, tuple) else (f.kind,)
-    return " or ".join(k.__name__ for k in kinds)
+JSON_TYPES = {
+    "string": "str",
+    "integer": "int",
+    "boolean": "bool",
+    "object": "dict",
+    "array": "list",
+    "number": "float",
+}
+
+
+def input_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of a resource's inputs (the pydantic model compiled from its spec)."""
+    return inputs_model(spec_for(name)).model_json_schema(by_alias=True)
+
+
+def type_name(prop: dict[str, Any]) -> str:
+    """A JSON Schema property's type as the Python type a program passes (``str or int`` for a union)."""
+    members = prop.get("anyOf") or [prop]
+    return " or ".join(JSON_TYPES[m["type"]] for m in members)
 
 
 def when_unset(f: Field) -> str:
@@ -144,12 +164,12 @@ def when_unset(f: Field) -> str:
     return f"`{shown}`" if f.provider_only else f"`{shown}` (PostHog's default)"
 
 
-def description(f: Field) -> str:
-    text = f.doc
-    if f.choices:
-        text += " One of " + ", ".join(f"`{c}`" for c in f.choices) + "."
-    if f.minimum is not None:
-        text += f" At least {f.minimum}."
+def description(f: Field, prop: dict[str, Any]) -> str:
+    text = prop.get("description") or ""
+    if "enum" in prop:
+        text += " One of " + ", ".join(f"`{c}`" for c in prop["enum"]) + "."
+    if "minimum" in prop:
+        text += f" At least {prop['minimum']}."
     if f.provider_only:
         text += " (Provider setting: never sent to PostHog.)"
     return text.strip()
@@ -162,6 +182,7 @@ def render_inputs(name: str) -> str:
     unknown = set(params) - set(fields) - set(COMMON_PARAMETERS) - {"self"}
     if unknown:
         raise SystemExit(f"{name}: constructor parameters without a spec field: {sorted(unknown)}")
+    props = input_schema(name)["properties"]
     rows = []
     for f in spec.fields:
         if f.name not in params:
@@ -169,7 +190,8 @@ def render_inputs(name: str) -> str:
         annotation = str(params[f.name].annotation)
         plain = "" if annotation.startswith("pulumi.Input") else " (plain value, not an Output)"
         replaces = "yes" if f.replace else PARTIAL_REPLACE.get((name, f.name), "")
-        rows.append((f"`{f.name}`", type_name(f) + plain, when_unset(f), replaces, description(f)))
+        prop = props[f.name]
+        rows.append((f"`{f.name}`", type_name(prop) + plain, when_unset(f), replaces, description(f, prop)))
     for param in ("connection", "opts"):
         rows.append(
             (f"`{param}`", "str" if param == "connection" else "ResourceOptions", "—", "", COMMON_PARAMETERS[param])
@@ -177,7 +199,7 @@ def render_inputs(name: str) -> str:
     text = table(("Input", "Type", "When unset", "Replaces", "Description"), rows)
     hidden = [f for f in spec.fields if f.name not in params]
     for f in hidden:
-        text += f"\nAlso in state, set by the class (not a parameter): `{f.name}` — {description(f)}\n"
+        text += f"\nAlso in state, set by the class (not a parameter): `{f.name}` — {description(f, props[f.name])}\n"
     return text
 
 
@@ -237,6 +259,7 @@ def _helper_signature(type_name_: str) -> str:
 
 
 def render_destinations(_: str | None) -> str:
+    schema = destination_schema()  # the pydantic union of every type's model
     parts = []
     for t in TYPES.values():
         if t.integration_kind:
@@ -249,21 +272,25 @@ def render_destinations(_: str | None) -> str:
                 " Legacy: the newest PostHog removed it (a write is a server error), so `check` refuses it unless"
                 " the export sets `allow_legacy_s3=True` (for a self-hosted PostHog that still has it)."
             )
+        config = schema["$defs"][f"{t.name}Config"]
         rows = []
-        for key, declared in t.fields.items():  # BASE_FIELDS (include/exclude_events) are described once, above
-            default = t.server_defaults.get(key)
+        for key, prop in config["properties"].items():
+            if key in BASE_FIELDS:  # include/exclude_events: described once, above
+                continue
+            default = prop.get("default")
             rows.append(
                 (
                     f"`{key}`",
-                    declared.__name__,
-                    "yes" if key in t.required else "",
-                    "secret" if key in t.secret else "",
+                    type_name(prop) if "type" in prop else "any",
+                    "yes" if key in config.get("required", ()) else "",
+                    "secret" if prop.get("secret") else "",
                     "" if default is None else f"`{default!r}`",
+                    prop.get("description", ""),
                 )
             )
         parts.append(
             f"### {t.name}\n\n`{_helper_signature(t.name)}`\n\n{kind}\n\n"
-            + table(("Config key", "Type", "Required", "Secret", "PostHog's default"), rows)
+            + table(("Config key", "Type", "Required", "Secret", "PostHog's default", "Description"), rows)
         )
     return "\n".join(parts)
 

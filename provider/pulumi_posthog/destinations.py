@@ -50,6 +50,59 @@ class DestinationType:
         return (*((name,) for name in sorted(self.secret)), *(tuple(p.split(".")) for p in self.nested_secrets))
 
 
+CONFIG_DOCS: dict[str, str] = {
+    "exclude_events": "Event names not to export.",
+    "include_events": "Export only these event names.",
+    "bucket_name": "The bucket the files are written to.",
+    "region": "The bucket's region (e.g. us-east-1).",
+    "prefix": "Prefix of the object names written (a folder path such as events/).",
+    "compression": "File compression: "
+    + "; ".join(f"{fmt} takes {', '.join(names)}" for fmt, names in FILE_FORMATS.items())
+    + ".",
+    "file_format": "JSONLines (PostHog's default) or Parquet.",
+    "max_file_size_mb": "Split the export into files of at most this many MB.",
+    "legacy_parquet_extension": "Name Parquet files with the older extension PostHog used first.",
+    "encryption": "Server-side encryption: AES256 or aws:kms.",
+    "kms_key_id": "With encryption aws:kms: the KMS key id.",
+    "use_virtual_style_addressing": "Address the bucket as <bucket>.<endpoint> instead of <endpoint>/<bucket>.",
+    "aws_access_key_id": "Access key id (inline credentials; secret).",
+    "aws_secret_access_key": "Secret access key (inline credentials; secret).",
+    "endpoint_url": "The storage endpoint, for S3-compatible storage.",
+    "database": "The database written to.",
+    "warehouse": "The Snowflake warehouse that runs the load.",
+    "schema": "The schema the table is in.",
+    "table_name": "The table written to (created when missing).",
+    "role": "The Snowflake role to use.",
+    "account": "Snowflake account identifier (inline credentials, older PostHog only).",
+    "user": "Database user (inline credentials, older PostHog only; secret).",
+    "password": "Database password (inline credentials, older PostHog only; secret).",
+    "authentication_type": "Snowflake inline credentials: password or keypair (older PostHog only).",
+    "private_key": "Private key (inline credentials, older PostHog only; secret).",
+    "private_key_passphrase": "Passphrase of the private key (inline credentials, older PostHog only; secret).",
+    "host": "Database host (Redshift: the cluster or workgroup endpoint).",
+    "port": "Database port.",
+    "has_self_signed_cert": "The database's TLS certificate is self-signed.",
+    "properties_data_type": "Redshift column type for properties: varchar or super.",
+    "mode": "Redshift load mode: INSERT, or COPY through S3 (then copy_inputs).",
+    "copy_inputs": "Redshift COPY: {s3_bucket, s3_key_prefix, region_name, authorization, bucket_credentials}.",
+    "dataset_id": "The BigQuery dataset written to.",
+    "table_id": "The BigQuery table written to.",
+    "use_json_type": "Write properties as BigQuery JSON instead of STRING.",
+    "project_id": "Google Cloud project id (inline credentials, older PostHog only).",
+    "private_key_id": "Service-account key id (inline credentials, older PostHog only; secret).",
+    "token_uri": "Service-account token URI (inline credentials, older PostHog only; secret).",
+    "client_email": "Service-account e-mail (inline credentials, older PostHog only; secret).",
+    "http_path": "The Databricks SQL warehouse's HTTP path.",
+    "catalog": "The Unity Catalog catalog.",
+    "use_variant_type": "Write properties as VARIANT instead of STRING.",
+    "use_automatic_schema_evolution": "Let Databricks add new columns to the table.",
+    "container_name": "The Azure Blob Storage container written to.",
+    "url": "The PostHog batch ingestion URL of the receiving project.",
+    "token": "The receiving project's API token (secret).",
+}
+"""What each config key means, whatever the type (the docs' tables and the helpers' ``:param`` lines)."""
+INTEGRATION_ID_DOC = "The posthog.Integration holding the credentials (its id, or the resource itself)."
+
 _S3_COMMON: dict[str, type] = {
     "bucket_name": str,
     "region": str,

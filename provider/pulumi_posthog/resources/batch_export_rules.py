@@ -8,9 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 
 from pulumi_posthog.dates import parse_datetime as parse_datetime  # batch_export.py imports it from here
-from pulumi_posthog.destinations import FILE_FORMATS, HTTP_URLS, INTERVALS, MODELS, TYPES, DestinationType
+from pulumi_posthog.destinations import INTERVALS, MODELS, TYPES, DestinationType
 from pulumi_posthog.resources.values import is_unknown, plain
 
 # Inline credentials that 2025-era PostHog accepted instead of an Integration, per destination type.
@@ -28,22 +29,6 @@ def timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _type_name(value: Any) -> str:
-    return {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _accepts(declared: type, value: Any) -> bool:
-    if declared is bool:
-        return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
-    if declared is int:
-        if isinstance(value, bool):
-            return False
-        return isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())
-    return isinstance(value, declared)
-
-
 LEGACY_S3 = (
     "The legacy 'S3' destination type was removed from PostHog (a write with it fails with a server error). Use "
     "'AwsS3' (posthog.destinations.AwsS3) with a posthog.Integration of kind 'aws-s3' holding the access keys or an "
@@ -53,8 +38,9 @@ LEGACY_S3 = (
 
 
 def check_destination(destination: Any, allow_legacy_s3: bool = False) -> list[str]:
-    """Problems with ``destination`` in PostHog's words (reported on the ``destination`` property)."""
-    if is_unknown(destination):
+    """Problems with ``destination`` in PostHog's words (reported on the ``destination`` property); a value not
+    known yet (a preview) passes the rules that need it, and only those."""
+    if isinstance(destination, Unknown):
         return []
     if not isinstance(destination, dict):
         return ['destination must be an object like {"type": "AwsS3", "config": {...}, "integration_id": 1}.']
@@ -68,76 +54,18 @@ def check_destination(destination: Any, allow_legacy_s3: bool = False) -> list[s
     if spec is None:
         listed = ", ".join(sorted(TYPES))
         return [f'"{type_}" is not a valid destination type. Use one of: {listed}.']
-    problems: list[str] = []
-    unknown_top = sorted(set(destination) - {"type", "config", "integration_id", "integration"})
-    if unknown_top:
-        problems.append(f"destination has unknown key/s: {', '.join(repr(k) for k in unknown_top)}.")
+    from pulumi_posthog.schema.destinations import problems  # pydantic: loaded on the first check
+
+    found = problems(destination)
     config = destination.get("config", {})
-    if is_unknown(config):
-        return problems
-    if not isinstance(config, dict):
-        return [*problems, "destination.config must be an object."]
-    problems += _check_config(spec, config)
-    problems += _check_integration(spec, destination, config)
-    return problems
+    if isinstance(config, dict) and not isinstance(config, Unknown):
+        found += _integration_required(spec, destination, config)
+    return found
 
 
-def _check_config(spec: DestinationType, config: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    fields = spec.all_fields()
-    unknown = sorted(k for k in config if k not in fields)
-    if unknown:
-        quoted = ", ".join(f"'{k}'" for k in unknown)
-        hint = ""
-        if spec.integration_kind and set(unknown) & set(TYPES["S3"].secret | {"account", "password"}):
-            hint = f" Credentials belong in a posthog.Integration of kind '{spec.integration_kind}'."
-        problems.append(f"Configuration has unknown field/s: {quoted}.{hint}")
-    missing = [k for k in spec.required if config.get(k) is None]
-    if missing:
-        problems.append(f"Configuration missing required field: '{missing[0]}'")
-    for key, value in config.items():
-        declared = fields.get(key)
-        if declared is None or value is None or is_unknown(value) or key in spec.unchecked:
-            continue
-        value = plain(value)
-        if not _accepts(declared, value):
-            problems.append(
-                f"Configuration has invalid type: got '{_type_name(value)}', expected '{declared.__name__}' "
-                f"(for '{key}')"
-            )
-        elif key in ("bucket_name", "region", "prefix", "container_name") and value == "" and key in spec.required:
-            problems.append(f"The following inputs are empty: ['{key}']")
-    problems += _check_file_format(config)
-    if spec.name == "HTTP":
-        url = config.get("url")
-        if isinstance(url, str) and not is_unknown(url) and url not in HTTP_URLS:
-            problems.append(f"Invalid destination URL: {url}. Use one of: {', '.join(HTTP_URLS)}")
-    return problems
-
-
-def _check_file_format(config: dict[str, Any]) -> list[str]:
-    file_format = config.get("file_format")
-    compression = config.get("compression")
-    if is_unknown(file_format) or is_unknown(compression):
-        return []
-    if file_format is not None and file_format not in FILE_FORMATS:
-        return [f"File format {file_format} is not supported. Supported file formats are {list(FILE_FORMATS)}"]
-    fmt = file_format or "JSONLines"
-    if compression is not None and compression not in FILE_FORMATS[fmt]:
-        return [
-            f"Compression {compression} is not supported for file format {fmt}. "
-            f"Supported compressions are {list(FILE_FORMATS[fmt])}"
-        ]
-    return []
-
-
-def _check_integration(spec: DestinationType, destination: dict[str, Any], config: dict[str, Any]) -> list[str]:
-    integration = destination.get("integration_id", destination.get("integration"))
-    if integration is not None or not spec.integration_required:
-        if integration is not None and not is_unknown(integration):
-            value = plain(integration)
-            if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
-                return [f"destination.integration_id must be an Integration id (an integer), not {value!r}."]
+def _integration_required(spec: DestinationType, destination: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """PostHog's "Integration is required", unless the type takes none or 2025's inline credentials stand in."""
+    if destination.get("integration_id", destination.get("integration")) is not None or not spec.integration_required:
         return []
     inline = INLINE_CREDENTIALS.get(spec.name, ())
     if inline and all(config.get(k) is not None for k in inline):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import PostHogClient
-from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
+from pulumi_posthog.resources.values import MISSING, is_unknown, plain, same
 
 Normalizer = Callable[[Any], Any]
 
@@ -86,20 +86,12 @@ class ResourceSpec:
         raise KeyError(name)
 
     def check_fields(self, news: dict[str, Any]) -> list[CheckFailure]:
-        """Required properties, types, choices and minimums, per property; unknown values pass."""
-        failures: list[CheckFailure] = []
-        for f in self.fields:
-            value = news.get(f.name, MISSING)
-            if value is MISSING or value is None:
-                if f.required:
-                    failures.append(CheckFailure(f.name, f"'{f.name}' is required."))
-                continue
-            if is_unknown(value):
-                continue
-            reason = type_problem(f, value)
-            if reason:
-                failures.append(CheckFailure(f.name, reason))
-        return failures
+        """Required properties, types, choices, minimums and text rules, per property, through the inputs model
+        compiled from ``fields`` (pydantic loads here, on the first check, not on ``import pulumi_posthog``);
+        unknown values pass."""
+        from pulumi_posthog.schema.inputs import field_failures
+
+        return field_failures(self, news)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         """Resource rules beyond the generic ones; may return adjusted inputs (e.g. generated names)."""
@@ -203,34 +195,8 @@ class ResourceSpec:
         return f"{self.name} '{label}' ({id_})" if label else f"{self.name} {id_}"
 
 
-def type_problem(f: Field, value: Any) -> str | None:
-    kinds = f.kind if isinstance(f.kind, tuple) else (f.kind,)
-    value = plain(value)
-    ok = any(
-        (isinstance(value, k) and not (k is int and isinstance(value, bool))) or (k is float and isinstance(value, int))
-        for k in kinds
-    )
-    if not ok:
-        wanted = " or ".join(k.__name__ for k in kinds)
-        return f"'{f.name}' must be a {wanted}, not {type(value).__name__}."
-    if f.choices and value not in f.choices:
-        listed = ", ".join(repr(c) for c in f.choices)
-        return f"'{f.name}' must be one of {listed}; got {value!r}."
-    if f.minimum is not None and value < f.minimum:
-        return f"Ensure this value is greater than or equal to {f.minimum}."
-    return text_problem(f, value) if isinstance(value, str) else None
-
-
 def text_problem(f: Field, value: str) -> str | None:
-    """The declarative string checks: not blank, a maximum length, a UUID (or '@current')."""
-    if f.not_blank and not value.strip():
-        return "This field may not be blank."
-    if f.max_length is not None and len(value) > f.max_length:
-        return f"Ensure this field has no more than {f.max_length} characters (it has {len(value)})."
-    if f.uuid is not None and not UUID_RE.match(value) and not (f.current_ok and value == "@current"):
-        if not f.uuid:
-            return f"'{value}' is not a valid UUID."
-        article = "an" if f.uuid[0] in "aeiou" else "a"
-        current = " or '@current'" if f.current_ok else ""
-        return f"'{value}' is not {article} {f.uuid} UUID{current}."
-    return None
+    """What PostHog says of ``value`` for field ``f`` (its declared kind and checks), or None when it passes."""
+    from pulumi_posthog.schema.inputs import value_problem
+
+    return value_problem(f, value)
