@@ -58,16 +58,18 @@ def resolve_organization(user: Any, raw: str) -> Organization:
     return resolve(raw, lambda: user.organization, parse_uuid, Organization.objects.all(), ORGANIZATION_NOT_FOUND)
 
 
+def require_project_member(user: Any, team: Team) -> None:
+    """A 403 unless ``user`` belongs to the organization of ``team``."""
+    if not OrganizationMembership.objects.filter(user=user, organization_id=team.organization_id).exists():
+        raise exceptions.PermissionDenied("You don't have access to the project.")
+
+
 class ParentMembershipPermission(BasePermission):
     """The caller must belong to the organization of the project (or organization) in the URL."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if "project_id" in view.kwargs:
-            team = view.team
-            if not OrganizationMembership.objects.filter(
-                user=request.user, organization_id=team.organization_id
-            ).exists():
-                raise exceptions.PermissionDenied("You don't have access to the project.")
+            require_project_member(request.user, view.team)
         elif "organization_id" in view.kwargs:
             org = view.organization
             if not OrganizationMembership.objects.filter(user=request.user, organization=org).exists():
