@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F
@@ -14,7 +15,7 @@ from rest_framework import serializers
 from pulumi_posthog.local import state
 from pulumi_posthog.local.dates import date_fromisoformat, fromisoformat, zone
 from pulumi_posthog.local.errors import ServerError, TooManyConcurrentBackfills
-from pulumi_posthog.local.models import BatchExport, BatchExportBackfill, Team
+from pulumi_posthog.local.models import BatchExport, BatchExportBackfill, BatchExportRun, Team
 
 ACTIVE = ("Running", "Starting")
 NO_END_ALLOWED = ("HTTP", "NoOp")
@@ -132,6 +133,21 @@ def request_bounds(data: Any) -> tuple[Any, Any]:
     return data.get("start_at"), data.get("end_at")
 
 
+def parse_bounds(
+    start_input: Any, end_input: Any, parse: Callable[[Any], dt.datetime], out_of_order: str
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The given bounds parsed (an absent one stays ``None``); when both are given the start must come first
+    (else a 400 saying ``out_of_order``) and the end must not be in the future."""
+    start = parse(start_input) if start_input is not None else None
+    end = parse(end_input) if end_input is not None else None
+    if start is not None and end is not None:
+        if start >= end:
+            raise Invalid(out_of_order)
+        if end > timezone.now():
+            raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
+    return start, end
+
+
 def workflow_running(workflow_id: str) -> bool:
     """Whether a backfill workflow with this id still runs: accepted but not written yet, or Running/Starting."""
     if state.pending_backfill(workflow_id):
@@ -145,13 +161,12 @@ def create_latest(team: Team, export: BatchExport, data: Any) -> uuid.UUID:
     if start_input is None and not team.has_flag("batch-export-earliest-backfill"):
         raise Invalid("Backfilling from the beginning of time is not enabled for this team.")
     check_concurrency(team)
-    start = parse_bound(start_input, export) if start_input is not None else None
-    end = parse_bound(end_input, export) if end_input is not None else None
-    if start is not None and end is not None:
-        if start >= end:
-            raise Invalid("The initial backfill datetime 'start_at' must be before 'end_at'")
-        if end > timezone.now():
-            raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
+    start, end = parse_bounds(
+        start_input,
+        end_input,
+        lambda value: parse_bound(value, export),
+        "The initial backfill datetime 'start_at' must be before 'end_at'",
+    )
     check_open_end(export, end)
     workflow = workflow_id(export, start, end)
     if workflow_running(workflow):
@@ -170,19 +185,19 @@ def create_2025(team: Team, export: BatchExport, data: Any) -> BatchExportBackfi
     """2025's ``create_backfill`` (plural route and the deprecated ``/backfill/`` action)."""
     start_input, end_input = request_bounds(data)
     tzinfo = zone(team.timezone)
-    start = parse_aware(start_input, tzinfo) if start_input is not None else None
-    end = parse_aware(end_input, tzinfo) if end_input is not None else None
-    if start is not None and end is not None:
-        if start >= end:
-            raise Invalid("The initial backfill datetime 'start_at' happens after 'end_at'")
-        if end > timezone.now():
-            raise Invalid(f"The provided 'end_at' ({end.isoformat()}) is in the future")
+    start, end = parse_bounds(
+        start_input,
+        end_input,
+        lambda value: parse_aware(value, tzinfo),
+        "The initial backfill datetime 'start_at' happens after 'end_at'",
+    )
     return start_backfill(team, export, start, end)
 
 
-def cancel(backfill: BatchExportBackfill) -> None:
-    if backfill.status not in ACTIVE:
-        raise Invalid(f"Cannot cancel a backfill that is in '{backfill.status}' status")
-    backfill.status = "Cancelled"
-    backfill.finished_at = timezone.now()
-    backfill.save()
+def cancel(row: BatchExportBackfill | BatchExportRun, noun: str = "backfill") -> None:
+    """Cancel a backfill (or a run) that is still running; any other status is a 400."""
+    if row.status not in ACTIVE:
+        raise Invalid(f"Cannot cancel a {noun} that is in '{row.status}' status")
+    row.status = "Cancelled"
+    row.finished_at = timezone.now()
+    row.save()

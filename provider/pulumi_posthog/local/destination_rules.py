@@ -182,12 +182,7 @@ class Rules:
                 check_file_format(self.merged)
         if self.type == "Redshift":
             self.redshift()
-        if self.type == "Workflows":
-            require_flag(
-                self.team,
-                "backfill-workflows-destination",
-                "Backfilling Workflows is not enabled for this team.",
-            )
+        self.workflows_flag()
         if self.type in ("Postgres", "Redshift"):
             integration = self.attrs.get("integration")
             host = integration.config.get("host") if integration is not None else None
@@ -307,11 +302,13 @@ class Rules:
                 raise Invalid("Missing required credentials for 'COPY'")
             if isinstance(authorization, str) and not authorization.strip():
                 raise Invalid("Missing required IAM role for 'COPY'")
+        self.workflows_flag()
+
+    def workflows_flag(self) -> None:
+        """Both profiles: a Workflows destination needs the team's ``backfill-workflows-destination`` flag."""
         if self.type == "Workflows":
             require_flag(
-                self.team,
-                "backfill-workflows-destination",
-                "Backfilling Workflows is not enabled for this team.",
+                self.team, "backfill-workflows-destination", "Backfilling Workflows is not enabled for this team."
             )
 
     def team_integration(self, kind: str) -> None:

@@ -103,15 +103,14 @@ _S3_LEGACY = (
     opt("max_file_size_mb"),
     opt("use_virtual_style_addressing", bool),
 )
-_S3_FAMILY = (
-    req("bucket_name"),
-    req("region"),
-    req("prefix"),
+# How the newest object-storage inputs write files (S3 family, AzureBlob).
+_FILES = (
     opt("compression"),
     opt("file_format", str),
     opt("max_file_size_mb", reads_as=int),
     opt("legacy_parquet_extension", bool),
 )
+_S3_FAMILY = (req("bucket_name"), req("region"), req("prefix"), *_FILES)
 _DATABRICKS = (
     req("http_path"),
     req("catalog"),
@@ -120,6 +119,10 @@ _DATABRICKS = (
     opt("use_variant_type", bool),
     opt("use_automatic_schema_evolution", bool),
 )
+# Postgres and Redshift: the login the 2025 inputs require inline, then where the rows go, then Redshift's loading.
+_LOGIN_2025 = (req("user"), req("password"), req("host"), req("database"))
+_TABLE_AT_PORT = (opt("schema", str), opt("table_name", str), opt("port", int))
+_REDSHIFT_LOAD = (opt("properties_data_type", str), opt("mode"), opt("copy_inputs"))
 _HTTP = (req("url"), req("token"))
 _NOOP = (opt("arg", str),)
 _WORKFLOWS = (req("hog_function_id"),)
@@ -140,18 +143,7 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("password"),
         opt("has_self_signed_cert", bool),
     ),
-    "Redshift": (
-        req("database"),
-        opt("user"),
-        opt("password"),
-        opt("host"),
-        opt("schema", str),
-        opt("table_name", str),
-        opt("port", int),
-        opt("properties_data_type", str),
-        opt("mode"),
-        opt("copy_inputs"),
-    ),
+    "Redshift": (req("database"), opt("user"), opt("password"), opt("host"), *_TABLE_AT_PORT, *_REDSHIFT_LOAD),
     "BigQuery": (
         req("dataset_id"),
         opt("table_id", str),
@@ -163,14 +155,7 @@ LATEST_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("client_email"),
     ),
     "Databricks": _DATABRICKS,
-    "AzureBlob": (
-        req("container_name"),
-        opt("prefix", str),
-        opt("compression"),
-        opt("file_format", str),
-        opt("max_file_size_mb", reads_as=int),
-        opt("legacy_parquet_extension", bool),
-    ),
+    "AzureBlob": (req("container_name"), opt("prefix", str), *_FILES),
     "Workflows": _WORKFLOWS,
     "HTTP": _HTTP,
     "NoOp": _NOOP,
@@ -203,28 +188,8 @@ Y2025_FIELDS: dict[str, tuple[ConfigField, ...]] = {
         opt("private_key_passphrase"),
         opt("role"),
     ),
-    "Postgres": (
-        req("user"),
-        req("password"),
-        req("host"),
-        req("database"),
-        opt("schema", str),
-        opt("table_name", str),
-        opt("port", int),
-        opt("has_self_signed_cert", bool),
-    ),
-    "Redshift": (
-        req("user"),
-        req("password"),
-        req("host"),
-        req("database"),
-        opt("schema", str),
-        opt("table_name", str),
-        opt("port", int),
-        opt("properties_data_type", str),
-        opt("mode"),
-        opt("copy_inputs"),
-    ),
+    "Postgres": (*_LOGIN_2025, *_TABLE_AT_PORT, opt("has_self_signed_cert", bool)),
+    "Redshift": (*_LOGIN_2025, *_TABLE_AT_PORT, *_REDSHIFT_LOAD),
     "BigQuery": (
         req("project_id"),
         req("dataset_id"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -15,38 +17,51 @@ from pulumi_posthog.local.permissions import APIScopePermission, PersonalAPIKeys
 
 PROJECT_NOT_FOUND = "Project not found."
 ORGANIZATION_NOT_FOUND = "Organization not found."
+M = TypeVar("M", bound=Model)
+
+
+def resolve(
+    raw: Any,
+    current: Callable[[], M | None],
+    parse: Callable[[str], Any],
+    queryset: QuerySet[M],
+    not_found: str | None = None,
+    current_not_found: str | None = None,
+) -> M:
+    """The row a URL's id names: ``@current`` is the caller's own, else the row with the id ``parse`` reads
+    (one it cannot read, or no row, is a 404 saying ``not_found``; no ``@current`` one says ``current_not_found``)."""
+    if raw == "@current":
+        found = current()
+        if found is None:
+            raise exceptions.NotFound(current_not_found or not_found)
+        return found
+    try:
+        key = parse(raw)
+    except (TypeError, ValueError):
+        raise exceptions.NotFound(not_found) from None
+    row = queryset.filter(id=key).first()
+    if row is None:
+        raise exceptions.NotFound(not_found)
+    return row
+
+
+def parse_uuid(raw: Any) -> uuid.UUID:
+    return uuid.UUID(str(raw))
 
 
 def resolve_team(user: Any, raw: str) -> Team:
-    if raw == "@current":
-        team = user.team
-        if team is None:
-            raise exceptions.NotFound(PROJECT_NOT_FOUND)
-        return team
-    try:
-        team_id = int(raw)
-    except (TypeError, ValueError):
-        raise exceptions.NotFound(PROJECT_NOT_FOUND) from None
-    team = Team.objects.select_related("organization").filter(id=team_id).first()
-    if team is None:
-        raise exceptions.NotFound(PROJECT_NOT_FOUND)
-    return team
+    teams = Team.objects.select_related("organization")
+    return resolve(raw, lambda: user.team, int, teams, PROJECT_NOT_FOUND)
 
 
 def resolve_organization(user: Any, raw: str) -> Organization:
-    if raw == "@current":
-        org = user.organization
-        if org is None:
-            raise exceptions.NotFound(ORGANIZATION_NOT_FOUND)
-        return org
-    try:
-        org_id = uuid.UUID(str(raw))
-    except ValueError:
-        raise exceptions.NotFound(ORGANIZATION_NOT_FOUND) from None
-    org = Organization.objects.filter(id=org_id).first()
-    if org is None:
-        raise exceptions.NotFound(ORGANIZATION_NOT_FOUND)
-    return org
+    return resolve(raw, lambda: user.organization, parse_uuid, Organization.objects.all(), ORGANIZATION_NOT_FOUND)
+
+
+def require_project_member(user: Any, team: Team) -> None:
+    """A 403 unless ``user`` belongs to the organization of ``team``."""
+    if not OrganizationMembership.objects.filter(user=user, organization_id=team.organization_id).exists():
+        raise exceptions.PermissionDenied("You don't have access to the project.")
 
 
 class ParentMembershipPermission(BasePermission):
@@ -54,11 +69,7 @@ class ParentMembershipPermission(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if "project_id" in view.kwargs:
-            team = view.team
-            if not OrganizationMembership.objects.filter(
-                user=request.user, organization_id=team.organization_id
-            ).exists():
-                raise exceptions.PermissionDenied("You don't have access to the project.")
+            require_project_member(request.user, view.team)
         elif "organization_id" in view.kwargs:
             org = view.organization
             if not OrganizationMembership.objects.filter(user=request.user, organization=org).exists():

@@ -7,8 +7,11 @@ import os
 import secrets
 import time
 import uuid
+from typing import Any, TypeVar
 
 from django.db import models
+
+F = TypeVar("F", bound=models.Field)
 
 
 def uuidt() -> uuid.UUID:
@@ -32,16 +35,24 @@ def new_key_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def optional(field_class: type[F], *args: Any, **kwargs: Any) -> F:
+    """A column that may be null and be left blank (Django's ``null=True, blank=True``)."""
+    return field_class(*args, null=True, blank=True, **kwargs)
+
+
+def refers_to(to: Any, related_name: str) -> models.ForeignKey:
+    """An optional foreign key, set to null when the row it points to is deleted."""
+    return optional(models.ForeignKey, to, on_delete=models.SET_NULL, related_name=related_name)
+
+
 class User(models.Model):
     uuid = models.UUIDField(default=uuidt, unique=True, editable=False)
     email = models.EmailField(unique=True)
     first_name = models.CharField(max_length=150, blank=True, default="")
     last_name = models.CharField(max_length=150, blank=True, default="")
     distinct_id = models.CharField(max_length=200, default="", blank=True)
-    current_organization = models.ForeignKey(
-        "Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    current_team = models.ForeignKey("Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    current_organization = refers_to("Organization", "+")
+    current_team = refers_to("Team", "+")
     date_joined = models.DateTimeField(auto_now_add=True)
 
     is_active = True
@@ -81,29 +92,29 @@ class Organization(models.Model):
     id = models.UUIDField(primary_key=True, default=uuidt, editable=False)
     name = models.CharField(max_length=64)
     slug = models.CharField(max_length=48, unique=True)
-    logo_media_id = models.UUIDField(null=True, blank=True)
+    logo_media_id = optional(models.UUIDField)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     plugins_access_level = models.PositiveSmallIntegerField(default=PluginsAccessLevel.CONFIG)
-    available_product_features = models.JSONField(default=list, null=True, blank=True)
-    customer_id = models.CharField(max_length=200, null=True, blank=True)
+    available_product_features = optional(models.JSONField, default=list)
+    customer_id = optional(models.CharField, max_length=200)
     is_member_join_email_enabled = models.BooleanField(default=True)
-    enforce_2fa = models.BooleanField(null=True, blank=True)
-    members_can_invite = models.BooleanField(null=True, blank=True, default=True)
+    enforce_2fa = optional(models.BooleanField)
+    members_can_invite = optional(models.BooleanField, default=True)
     members_can_use_personal_api_keys = models.BooleanField(default=True)
     allow_publicly_shared_resources = models.BooleanField(default=True)
-    is_ai_data_processing_approved = models.BooleanField(null=True, blank=True)
-    default_experiment_stats_method = models.CharField(max_length=20, null=True, blank=True, default="bayesian")
-    default_role_id = models.CharField(max_length=200, null=True, blank=True)
+    is_ai_data_processing_approved = optional(models.BooleanField)
+    default_experiment_stats_method = optional(models.CharField, max_length=20, default="bayesian")
+    default_role_id = optional(models.CharField, max_length=200)
     # Newest PostHog (posthog/api/organization.py, its generated OrganizationApi type).
-    members_can_create_projects = models.BooleanField(null=True, blank=True, default=False)
+    members_can_create_projects = optional(models.BooleanField, default=False)
     members_can_see_org_members = models.BooleanField(default=True)
     enforce_verified_domains = models.BooleanField(default=False)
-    is_ai_training_opted_in = models.BooleanField(null=True, blank=True, default=False)
-    is_ai_training_locked = models.BooleanField(null=True, blank=True, default=False)
-    is_ai_training_cta_shown = models.BooleanField(null=True, blank=True, default=False)
-    is_hipaa = models.BooleanField(null=True, blank=True, default=False)
-    is_pending_deletion = models.BooleanField(null=True, blank=True, default=False)
+    is_ai_training_opted_in = optional(models.BooleanField, default=False)
+    is_ai_training_locked = optional(models.BooleanField, default=False)
+    is_ai_training_cta_shown = optional(models.BooleanField, default=False)
+    is_hipaa = optional(models.BooleanField, default=False)
+    is_pending_deletion = optional(models.BooleanField, default=False)
     default_anonymize_ips = models.BooleanField(default=False)
     # Stands in for PostHog's Redis flag "environments rollback already requested".
     environments_rollback_requested = models.BooleanField(default=False)
@@ -129,7 +140,7 @@ class Project(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200, default="Default project")
     created_at = models.DateTimeField(auto_now_add=True)
-    product_description = models.TextField(null=True, blank=True)
+    product_description = optional(models.TextField)
 
 
 class Team(models.Model):
@@ -163,18 +174,18 @@ class PersonalAPIKey(models.Model):
     scoped_organizations = models.JSONField(default=list, blank=True)
     scoped_teams = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = optional(models.DateTimeField)
 
 
 class Integration(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="integrations")
     kind = models.CharField(max_length=32)
-    integration_id = models.TextField(null=True, blank=True)
+    integration_id = optional(models.TextField)
     config = models.JSONField(default=dict)
     sensitive_config = models.JSONField(default=dict)
     errors = models.TextField(default="", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = refers_to(User, "+")
 
     class Meta:
         constraints = [
@@ -188,9 +199,7 @@ class BatchExportDestination(models.Model):
     id = models.UUIDField(primary_key=True, default=uuidt, editable=False)
     type = models.CharField(max_length=64)
     config = models.JSONField(default=dict, blank=True)
-    integration = models.ForeignKey(
-        Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="destinations"
-    )
+    integration = refers_to(Integration, "destinations")
     created_at = models.DateTimeField(auto_now_add=True)
     last_updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,26 +208,26 @@ class BatchExport(models.Model):
     id = models.UUIDField(primary_key=True, default=uuidt, editable=False)
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="batch_exports")
     name = models.TextField()
-    model = models.CharField(max_length=64, null=True, blank=True, default="events")
+    model = optional(models.CharField, max_length=64, default="events")
     destination = models.OneToOneField(BatchExportDestination, on_delete=models.CASCADE)
     interval = models.CharField(max_length=64, default="hour")
     paused = models.BooleanField(default=False)
     deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_updated_at = models.DateTimeField(auto_now=True)
-    last_paused_at = models.DateTimeField(null=True, blank=True)
-    start_at = models.DateTimeField(null=True, blank=True)
-    end_at = models.DateTimeField(null=True, blank=True)
-    interval_offset = models.IntegerField(null=True, blank=True)
+    last_paused_at = optional(models.DateTimeField)
+    start_at = optional(models.DateTimeField)
+    end_at = optional(models.DateTimeField)
+    interval_offset = optional(models.IntegerField)
     timezone = models.CharField(max_length=240, default="UTC")
-    hogql_query = models.TextField(null=True, blank=True)
-    schema = models.JSONField(null=True, blank=True)
-    filters = models.JSONField(null=True, blank=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hogql_query = optional(models.TextField)
+    schema = optional(models.JSONField)
+    filters = optional(models.JSONField)
+    created_by = refers_to(User, "+")
     # Newest PostHog keeps these three on a BatchExportSource (hogql model only); posthog-local on the export.
-    hogql_modifiers = models.JSONField(null=True, blank=True)
-    primary_key = models.JSONField(null=True, blank=True)
-    version_key = models.JSONField(null=True, blank=True)
+    hogql_modifiers = optional(models.JSONField)
+    primary_key = optional(models.JSONField)
+    version_key = optional(models.JSONField)
     incremental_mode = models.CharField(max_length=64, default="APPEND")
 
     @property
@@ -238,14 +247,14 @@ class BatchExportBackfill(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     batch_export = models.ForeignKey(BatchExport, on_delete=models.CASCADE, related_name="backfills")
-    start_at = models.DateTimeField(null=True, blank=True)
-    end_at = models.DateTimeField(null=True, blank=True)
+    start_at = optional(models.DateTimeField)
+    end_at = optional(models.DateTimeField)
     status = models.CharField(max_length=64, default="Running")
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = optional(models.DateTimeField)
     last_updated_at = models.DateTimeField(auto_now=True)
-    total_records_count = models.BigIntegerField(null=True, blank=True)
-    adjusted_start_at = models.DateTimeField(null=True, blank=True)
+    total_records_count = optional(models.BigIntegerField)
+    adjusted_start_at = optional(models.DateTimeField)
     workflow_id = models.TextField(default="", blank=True)
 
 
@@ -253,18 +262,16 @@ class BatchExportRun(models.Model):
     id = models.UUIDField(primary_key=True, default=uuidt, editable=False)
     batch_export = models.ForeignKey(BatchExport, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=64)
-    records_completed = models.IntegerField(null=True, blank=True)
-    records_failed = models.IntegerField(null=True, blank=True)
-    latest_error = models.TextField(null=True, blank=True)
-    data_interval_start = models.DateTimeField(null=True, blank=True)
+    records_completed = optional(models.IntegerField)
+    records_failed = optional(models.IntegerField)
+    latest_error = optional(models.TextField)
+    data_interval_start = optional(models.DateTimeField)
     data_interval_end = models.DateTimeField()
-    cursor = models.TextField(null=True, blank=True)
+    cursor = optional(models.TextField)
     created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = optional(models.DateTimeField)
     last_updated_at = models.DateTimeField(auto_now=True)
-    records_total_count = models.IntegerField(null=True, blank=True)
-    bytes_exported = models.BigIntegerField(null=True, blank=True)
-    backfill = models.ForeignKey(
-        BatchExportBackfill, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
-    )
-    batch_export_on_demand = models.UUIDField(null=True, blank=True)
+    records_total_count = optional(models.IntegerField)
+    bytes_exported = optional(models.BigIntegerField)
+    backfill = refers_to(BatchExportBackfill, "runs")
+    batch_export_on_demand = optional(models.UUIDField)

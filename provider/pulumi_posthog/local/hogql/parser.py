@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from pulumi_posthog.local.hogql import nodes as ast
 from pulumi_posthog.local.hogql.lexer import ParseFailure, Token, tokenize
 
 # Words that end an expression or a clause, so they can never be a bare identifier or an implicit alias.
+T = TypeVar("T")
 _RESERVED_WORDS = (
     "SELECT FROM WHERE PREWHERE GROUP ORDER BY LIMIT OFFSET HAVING UNION INTERSECT EXCEPT JOIN ON USING "
     "AS AND OR NOT WITH THEN WHEN ELSE END LEFT RIGHT INNER FULL CROSS OUTER SEMI ANTI ASOF GLOBAL ARRAY "
@@ -177,10 +181,7 @@ class Parser:
                 return ctes
 
     def column_list(self) -> list[ast.Expr]:
-        columns = [self.column()]
-        while self.accept_op(","):
-            columns.append(self.column())
-        return columns
+        return self.comma_list(self.column)
 
     def column(self) -> ast.Expr:
         expr = self.expr()
@@ -189,15 +190,14 @@ class Parser:
         return expr
 
     def order_list(self) -> list[tuple[ast.Expr, str]]:
-        items: list[tuple[ast.Expr, str]] = []
-        while True:
-            expr = self.expr()
-            direction = self.accept_kw("ASC", "DESC", "ASCENDING", "DESCENDING") or "ASC"
-            if self.accept_kw("NULLS") and not self.accept_kw("FIRST", "LAST"):
-                raise ParseFailure("expected FIRST or LAST")
-            items.append((expr, direction[:3] if direction.startswith("ASC") else "DESC"))
-            if not self.accept_op(","):
-                return items
+        return self.comma_list(self.order_item)
+
+    def order_item(self) -> tuple[ast.Expr, str]:
+        expr = self.expr()
+        direction = self.accept_kw("ASC", "DESC", "ASCENDING", "DESCENDING") or "ASC"
+        if self.accept_kw("NULLS") and not self.accept_kw("FIRST", "LAST"):
+            raise ParseFailure("expected FIRST or LAST")
+        return expr, direction[:3] if direction.startswith("ASC") else "DESC"
 
     def join_expr(self) -> ast.JoinExpr:
         first = self.table_expr()
@@ -241,11 +241,15 @@ class Parser:
         return ast.JoinExpr(table=table, alias=alias)
 
     # -- expressions ---------------------------------------------------------------------------------------
-    def expr_list(self) -> list[ast.Expr]:
-        items = [self.expr()]
+    def comma_list(self, item: Callable[[], T]) -> list[T]:
+        """One ``item`` or more, separated by commas."""
+        items = [item()]
         while self.accept_op(","):
-            items.append(self.expr())
+            items.append(item())
         return items
+
+    def expr_list(self) -> list[ast.Expr]:
+        return self.comma_list(self.expr)
 
     def expr(self) -> ast.Expr:
         condition = self.or_expr()

@@ -2,58 +2,34 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pulumi_posthog.local import backfilling
-from pulumi_posthog.local.errors import ServerError
-from pulumi_posthog.local.mixins import NestedViewMixin
 from pulumi_posthog.local.models import BatchExport, BatchExportBackfill
 from pulumi_posthog.local.serializers.backfills import BackfillSerializer
 from pulumi_posthog.local.settings import get_options
+from pulumi_posthog.local.views.export_children import ExportChildViewSet, cursor_pages
 
 
-class BackfillsCursorPagination(CursorPagination):
-    page_size = 50
-
-
-def parent_export_id(raw: str) -> uuid.UUID:
-    """PostHog filters on the raw id: a malformed UUID is a Django ValidationError there, so a 500."""
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        raise ServerError() from None
-
-
-class BackfillViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    scope_object = "batch_export"
-    required_scopes: list[str] | None = None  # set per custom action through @action(required_scopes=...)
+class BackfillViewSet(ExportChildViewSet):
     serializer_class = BackfillSerializer
-    pagination_class = BackfillsCursorPagination
-    filter_backends = [filters.OrderingFilter]
+    pagination_class = cursor_pages(50)
     ordering_fields = ["created_at", "start_at"]
-    ordering = "-created_at"
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[BatchExportBackfill]:
         backfilling.settle_backfills()
         return BatchExportBackfill.objects.filter(
-            batch_export_id=parent_export_id(self.kwargs["batch_export_id"]), batch_export__team=self.team
+            batch_export_id=self.export_id, batch_export__team=self.team
         ).select_related("batch_export")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        export = (
-            BatchExport.objects.filter(id=parent_export_id(self.kwargs["batch_export_id"]), team=self.team)
-            .select_related("destination")
-            .first()
-        )
+        export = BatchExport.objects.filter(id=self.export_id, team=self.team).select_related("destination").first()
         if export is None:
             raise exceptions.NotFound("BatchExport not found.")
         if get_options().profile == "latest":

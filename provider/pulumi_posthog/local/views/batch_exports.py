@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,15 +49,7 @@ def soft_delete(export: BatchExport) -> None:
         )
 
 
-class BatchExportViewSet(
-    NestedViewMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class BatchExportViewSet(NestedViewMixin, viewsets.ModelViewSet):
     scope_object = "batch_export"
     required_scopes: list[str] | None = None  # set per custom action through @action(required_scopes=...)
     serializer_class = BatchExportSerializer

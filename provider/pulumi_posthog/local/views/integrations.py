@@ -16,6 +16,7 @@ from pulumi_posthog.local.errors import ServerError
 from pulumi_posthog.local.mixins import NestedViewMixin
 from pulumi_posthog.local.models import BatchExport, Integration, OrganizationMembership, User
 from pulumi_posthog.local.permissions import membership_level
+from pulumi_posthog.local.serializers.constant import Constant
 
 ADMIN = OrganizationMembership.Level.ADMIN
 OVERWRITE_DENIED = "Editing an existing integration requires project admin access."
@@ -26,9 +27,9 @@ DEPRECATED = "This integration kind is deprecated and can no longer be created."
 class UserBasicSerializer(serializers.ModelSerializer):
     """PostHog's ``UserBasicSerializer`` (``created_by``); fields posthog-local lacks read as null."""
 
-    is_email_verified = serializers.SerializerMethodField()
-    hedgehog_config = serializers.SerializerMethodField()
-    role_at_organization = serializers.SerializerMethodField()
+    is_email_verified = Constant(None)
+    hedgehog_config = Constant(None)
+    role_at_organization = Constant(None)
 
     class Meta:
         model = User
@@ -44,24 +45,15 @@ class UserBasicSerializer(serializers.ModelSerializer):
             "role_at_organization",
         ]
 
-    def get_is_email_verified(self, obj: User) -> None:
-        return None
-
-    def get_hedgehog_config(self, obj: User) -> None:
-        return None
-
-    def get_role_at_organization(self, obj: User) -> None:
-        return None
-
 
 class IntegrationSerializer(serializers.ModelSerializer):
     """What PostHog returns: never ``sensitive_config`` nor ``integration_id``."""
 
     created_by = UserBasicSerializer(read_only=True)
     display_name = serializers.SerializerMethodField()
-    files_write_requestable = serializers.SerializerMethodField()
-    installation_shared = serializers.SerializerMethodField()
-    installation_status = serializers.SerializerMethodField()
+    files_write_requestable = Constant(False)  # Slack only
+    installation_shared = Constant(None)  # GitHub only
+    installation_status = Constant(None)  # GitHub only
 
     class Meta:
         model = Integration
@@ -81,15 +73,6 @@ class IntegrationSerializer(serializers.ModelSerializer):
 
     def get_display_name(self, obj: Integration) -> str:
         return integration_kinds.display_name(obj)
-
-    def get_files_write_requestable(self, obj: Integration) -> bool:
-        return False  # Slack only
-
-    def get_installation_shared(self, obj: Integration) -> None:
-        return None  # GitHub only
-
-    def get_installation_status(self, obj: Integration) -> None:
-        return None  # GitHub only
 
 
 class IntegrationCreateSerializer(serializers.Serializer):

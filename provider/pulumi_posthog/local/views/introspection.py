@@ -9,8 +9,13 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from pulumi_posthog.local.models import Organization, OrganizationMembership, PersonalAPIKey, User
-from pulumi_posthog.local.permissions import APIScopePermission, membership_level
-from pulumi_posthog.local.views.organizations import OrganizationSerializer, TeamBasicSerializer
+from pulumi_posthog.local.permissions import APIScopePermission
+from pulumi_posthog.local.serializers.constant import Constant
+from pulumi_posthog.local.views.organizations import (
+    OrganizationSerializer,
+    OrganizationStatusFields,
+    TeamBasicSerializer,
+)
 
 KEY_ACCESS = "This action does not support Personal API Key access"
 ME_ONLY = "As a non-staff user you're only allowed to access the `@me` user instance."
@@ -19,9 +24,9 @@ ME_ONLY = "As a non-staff user you're only allowed to access the `@me` user inst
 class PersonalAPIKeySerializer(serializers.ModelSerializer):
     """PostHog's ``PersonalAPIKeySerializer`` on read: the value is only ever shown at creation (null here)."""
 
-    value = serializers.SerializerMethodField()
+    value = Constant(None)
     user_id = serializers.IntegerField(read_only=True)
-    last_rolled_at = serializers.SerializerMethodField()
+    last_rolled_at = Constant(None)
 
     class Meta:
         model = PersonalAPIKey
@@ -39,12 +44,6 @@ class PersonalAPIKeySerializer(serializers.ModelSerializer):
             "last_rolled_at",
         ]
         read_only_fields = fields
-
-    def get_value(self, obj: PersonalAPIKey) -> None:
-        return None
-
-    def get_last_rolled_at(self, obj: PersonalAPIKey) -> None:
-        return None
 
     def to_representation(self, instance: PersonalAPIKey) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -80,11 +79,7 @@ class PersonalAPIKeyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, vi
         return super().get_object()
 
 
-class OrganizationBasicSerializer(serializers.ModelSerializer):
-    membership_level = serializers.SerializerMethodField()
-    is_active = serializers.SerializerMethodField()
-    is_not_active_reason = serializers.SerializerMethodField()
-
+class OrganizationBasicSerializer(OrganizationStatusFields, serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
@@ -98,15 +93,6 @@ class OrganizationBasicSerializer(serializers.ModelSerializer):
             "is_not_active_reason",
             "is_pending_deletion",
         ]
-
-    def get_membership_level(self, obj: Organization) -> int | None:
-        return membership_level(self.context["request"].user, obj)
-
-    def get_is_active(self, obj: Organization) -> bool:
-        return True
-
-    def get_is_not_active_reason(self, obj: Organization) -> None:
-        return None
 
 
 # UserSerializer fields posthog-local has no feature behind, as a user who signed in with a key only reads them.

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pulumi_posthog.local.mixins import parse_uuid, resolve
 from pulumi_posthog.local.models import Organization, OrganizationMembership, Team, User
 from pulumi_posthog.local.permissions import (
     APIScopePermission,
@@ -24,9 +25,11 @@ from pulumi_posthog.local.permissions import (
     require_level,
 )
 from pulumi_posthog.local.projects import create_project_with_team
+from pulumi_posthog.local.serializers.constant import Constant
 from pulumi_posthog.local.settings import get_options
 
 MAX_SLUG_LENGTH = 48
+CURRENT_NOT_FOUND = "Current organization not found."
 ALL_FEATURES = [
     {"key": "organization_invite_settings", "name": "Invite settings"},
     {"key": "2fa_enforcement", "name": "Enforce 2FA"},
@@ -77,11 +80,11 @@ def unique_slug(name: str) -> str:
 class TeamBasicSerializer(serializers.ModelSerializer):
     organization = serializers.UUIDField(source="organization_id", read_only=True)
     project_id = serializers.IntegerField(read_only=True)
-    completed_snippet_onboarding = serializers.SerializerMethodField()
-    has_completed_onboarding_for = serializers.SerializerMethodField()
-    ingested_event = serializers.SerializerMethodField()
-    is_demo = serializers.SerializerMethodField()
-    access_control = serializers.SerializerMethodField()
+    completed_snippet_onboarding = Constant(False)
+    has_completed_onboarding_for = Constant({})
+    ingested_event = Constant(False)
+    is_demo = Constant(False)
+    access_control = Constant(False)
 
     class Meta:
         model = Team
@@ -100,30 +103,23 @@ class TeamBasicSerializer(serializers.ModelSerializer):
             "access_control",
         ]
 
-    def get_completed_snippet_onboarding(self, obj: Team) -> bool:
-        return False
 
-    def get_has_completed_onboarding_for(self, obj: Team) -> dict[str, Any]:
-        return {}
+class OrganizationStatusFields(serializers.Serializer):
+    """What every organization serializer tells: the caller's level in it, and that it is active."""
 
-    def get_ingested_event(self, obj: Team) -> bool:
-        return False
-
-    def get_is_demo(self, obj: Team) -> bool:
-        return False
-
-    def get_access_control(self, obj: Team) -> bool:
-        return False
-
-
-class OrganizationSerializer(serializers.ModelSerializer):
     membership_level = serializers.SerializerMethodField()
+    is_active = Constant(True)
+    is_not_active_reason = Constant(None)
+
+    def get_membership_level(self, obj: Organization) -> int | None:
+        return membership_level(self.context["request"].user, obj)
+
+
+class OrganizationSerializer(OrganizationStatusFields, serializers.ModelSerializer):
     teams = serializers.SerializerMethodField()
     projects = serializers.SerializerMethodField()
-    metadata = serializers.SerializerMethodField()
+    metadata = Constant({"instance_tag": "none"})
     member_count = serializers.SerializerMethodField()
-    is_active = serializers.SerializerMethodField()
-    is_not_active_reason = serializers.SerializerMethodField()
     logo_media_id = serializers.UUIDField(required=False, allow_null=True)
     default_role_id = serializers.CharField(required=False, allow_null=True)
     default_experiment_stats_method = serializers.ChoiceField(
@@ -200,9 +196,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def _user(self) -> User:
         return self.context["request"].user
 
-    def get_membership_level(self, obj: Organization) -> int | None:
-        return membership_level(self._user(), obj)
-
     def get_teams(self, obj: Organization) -> list[dict[str, Any]]:
         return TeamBasicSerializer(obj.teams.order_by("id"), many=True).data
 
@@ -211,17 +204,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
             {"id": p.id, "organization_id": str(p.organization_id), "name": p.name} for p in obj.projects.order_by("id")
         ]
 
-    def get_metadata(self, obj: Organization) -> dict[str, Any]:
-        return {"instance_tag": "none"}
-
     def get_member_count(self, obj: Organization) -> int:
         return obj.memberships.count()
-
-    def get_is_active(self, obj: Organization) -> bool:
-        return True
-
-    def get_is_not_active_reason(self, obj: Organization) -> None:
-        return None
 
     def validate_logo_media_id(self, value: uuid.UUID | None) -> uuid.UUID | None:
         if value is not None:
@@ -259,14 +243,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return org
 
 
-class OrganizationViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class OrganizationViewSet(viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
     scope_object = "organization"
     lookup_field = "id"
@@ -282,21 +259,9 @@ class OrganizationViewSet(
         return qs
 
     def _lookup(self) -> Organization:
-        raw = self.kwargs.get("id")
         user = self.request.user
-        if raw == "@current":
-            org = user.organization
-            if org is None:
-                raise exceptions.NotFound("Current organization not found.")
-            return org
-        try:
-            org_id = uuid.UUID(str(raw))
-        except ValueError:
-            raise exceptions.NotFound() from None
-        org = Organization.objects.filter(id=org_id, memberships__user=user).first()
-        if org is None:
-            raise exceptions.NotFound()
-        return org
+        mine = Organization.objects.filter(memberships__user=user)
+        return resolve(self.kwargs.get("id"), lambda: user.organization, parse_uuid, mine, None, CURRENT_NOT_FOUND)
 
     def organization_or_none(self) -> Organization | None:
         if "id" not in self.kwargs:

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pulumi_posthog.local.mixins import NestedViewMixin, resolve_team
+from pulumi_posthog.local.mixins import NestedViewMixin, require_project_member, resolve_team
 from pulumi_posthog.local.models import Organization, OrganizationMembership, Project, Team
 from pulumi_posthog.local.permissions import LEVEL_INSUFFICIENT, APIScopePermission, features_of, membership_level
 from pulumi_posthog.local.projects import create_project_with_team
@@ -213,10 +213,7 @@ class ProjectViewSet(
 
     def get_object(self) -> Project:
         team = resolve_team(self.request.user, self.kwargs["pk"])
-        if not OrganizationMembership.objects.filter(
-            user=self.request.user, organization_id=team.organization_id
-        ).exists():
-            raise exceptions.PermissionDenied("You don't have access to the project.")
+        require_project_member(self.request.user, team)
         return team.project
 
     def perform_destroy(self, instance: Project) -> None:

@@ -6,43 +6,30 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pulumi_posthog.local import backfilling
 from pulumi_posthog.local.dates import relative_date_parse, zone
-from pulumi_posthog.local.mixins import NestedViewMixin
 from pulumi_posthog.local.models import BatchExportRun
 from pulumi_posthog.local.serializers.runs import BatchExportRunSerializer
 from pulumi_posthog.local.settings import get_options
-from pulumi_posthog.local.views.backfills import parent_export_id
+from pulumi_posthog.local.views.export_children import ExportChildViewSet, cursor_pages
 
 
-class RunsCursorPagination(CursorPagination):
-    page_size = 100
-
-
-class RunViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    scope_object = "batch_export"
-    required_scopes: list[str] | None = None  # set per custom action through @action(required_scopes=...)
+class RunViewSet(ExportChildViewSet):
     serializer_class = BatchExportRunSerializer
-    pagination_class = RunsCursorPagination
-    filter_backends = [filters.OrderingFilter]
+    pagination_class = cursor_pages(100)
     ordering_fields = ["created_at", "data_interval_start"]
-    ordering = "-created_at"
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[BatchExportRun]:
         """As PostHog's ``safely_get_queryset`` (for retrieve too): ``after``/``before`` on ``created_at``
         (default the last 7 days), or ``start``/``end`` on the data interval when ordering by it."""
         params = self.request.query_params
         tzinfo = zone(self.team.timezone)
-        queryset = BatchExportRun.objects.filter(
-            batch_export__team=self.team, batch_export_id=parent_export_id(self.kwargs["batch_export_id"])
-        )
+        queryset = BatchExportRun.objects.filter(batch_export__team=self.team, batch_export_id=self.export_id)
         if params.get("ordering") in ("data_interval_start", "-data_interval_start"):
             start = relative_date_parse(params.get("start") or "-7d", tzinfo)
             end = relative_date_parse(params["end"], tzinfo) if params.get("end") else timezone.now()
@@ -70,10 +57,5 @@ class RunViewSet(NestedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @action(methods=["POST"], detail=True, required_scopes=["batch_export:write"])
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        run = self.get_object()
-        if run.status not in backfilling.ACTIVE:
-            raise serializers.ValidationError(f"Cannot cancel a run that is in '{run.status}' status")
-        run.status = "Cancelled"
-        run.finished_at = timezone.now()
-        run.save()
+        backfilling.cancel(self.get_object(), "run")
         return Response({"cancelled": True})
