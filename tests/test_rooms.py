@@ -78,4 +78,5 @@ def test_an_import_of_tests_from_the_package_or_a_benchmark_is_named(tmp_path: P
         "bench/fault_soak.py:1: bench/ imports tests (nothing outside tests/ imports tests)",
     ]
     assert rooms.main([str(package), str(bench)]) == 1
-    assert rooms.main([str(package), str(tmp_path / "empty")]) == 1  # the package's import alone fails it
+    (tmp_path / "clean").mkdir()
+    assert rooms.main([str(package), str(tmp_path / "clean")]) == 1  # the package's import alone fails it
