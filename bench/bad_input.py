@@ -1,6 +1,6 @@
 """Bad-input corpus: malformed inputs must be rejected at Check, naming the property, with no API write at all.
 
-Run: ``.venv/bin/python bench/bad_input.py``. The corpus is ``tests/resources/test_bad_input.py::CASES`` (all five
+Run: ``.venv/bin/python bench/bad_input.py``. The corpus is ``pulumi_posthog.testing.bad_inputs.CASES`` (all five
 resources: wrong types, unknown destination types and keys, bad dates, too-long names, injection-like strings,
 wrong integration kinds, non-UUID ids, negative offsets…). Each case runs as ``pulumi preview`` and as ``pulumi up``
 through the engine harness against posthog-local, on a fresh stack; a case counts as rejected when both runs fail
@@ -18,9 +18,8 @@ import time
 from collections import Counter
 
 from _common import capture_provider_logs, header, keep_errors, keep_stack, local_server, summary, table
+from pulumi_posthog.testing.bad_inputs import CASES, Bad
 from pulumi_posthog.testing.stack import Stack
-
-from tests.resources.test_bad_input import CASES, Bad
 
 BENCH = "bad_input"
 

@@ -2,10 +2,11 @@
 
 Run: ``.venv/bin/python bench/fault_soak.py [--cycles 100]``. This is the full-size run of
 ``tests/resources/test_faults.py::test_fault_soak_converges_without_duplicates_losses_or_mismatches`` (10 cycles in
-``make test``), with the same program and fault rules, imported from it: an aws-s3 Integration, an S3 export using
-it, an HTTP export and a backfill of it; each cycle creates them, changes them (schedule and prefix, pause, and on
-odd cycles a model change that replaces the S3 export), then destroys them. Fault rules on every ``/api/`` request:
-500 before the view (6%), 502 after the commit (5%), connection dropped after the commit (5%), 40 ms latency (5%).
+``make test``), with the same program and fault rules (both from ``pulumi_posthog.testing.soak``): an aws-s3
+Integration, an S3 export using it, an HTTP export and a backfill of it; each cycle creates them, changes them
+(schedule and prefix, pause, and on odd cycles a model change that replaces the S3 export), then destroys them.
+Fault rules on every ``/api/`` request: 500 before the view (6%), 502 after the commit (5%), connection dropped
+after the commit (5%), 40 ms latency (5%).
 
 A run that fails is run again, as a user re-runs ``pulumi up``; after every converged run the server is audited
 (faults paused): duplicates (objects with no state, or two for one resource), losses (a resource whose object is
@@ -26,9 +27,9 @@ import time
 from _common import capture_provider_logs, header, keep_stack, local_server, save, summary, table
 from pulumi_posthog.client import PostHogClient, RetryPolicy
 from pulumi_posthog.resources import connection
+from pulumi_posthog.testing.listings import exports_on, integrations_on
+from pulumi_posthog.testing.soak import SOAK_RULES, Soak, soak_program
 from pulumi_posthog.testing.stack import FAST_RETRIES, Stack
-
-from tests.resources.test_faults import SOAK_RULES, Soak, exports_on, integrations_on, soak_program
 
 BENCH = "fault_soak"
 

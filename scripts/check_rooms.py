@@ -4,11 +4,13 @@
 - ``local/`` (posthog-local, the server) imports nothing of the provider, and the provider nothing of ``local/``;
 - the policy pack (``policies.py``) reads resource properties only: of the package it imports nothing but the
   destination tables (``destinations``), the date parsers (``dates``) and the catalog — no client, no engine, no
-  connection.
+  connection;
+- the package (``provider/``) and the benchmarks (``bench/``) import nothing from ``tests/``: what they share with
+  the tests lives in the package (``pulumi_posthog.testing``).
 
 Only real imports count (the module's ``import`` statements, at any depth; comments and strings do not).
 
-    .venv/bin/python scripts/check_rooms.py [PACKAGE_DIR]   # exit 1 and one line per broken rule
+    .venv/bin/python scripts/check_rooms.py [PACKAGE_DIR [BENCH_DIR]]   # exit 1 and one line per broken rule
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = "pulumi_posthog"
+TESTS = "tests"
 POLICY_MAY_IMPORT = (
     "pulumi_posthog.destinations",
     "pulumi_posthog.catalog",
@@ -27,10 +30,10 @@ POLICY_MAY_IMPORT = (
 )
 
 
-def imports(path: Path, package_dir: Path) -> Iterator[tuple[int, str]]:
-    """``(line, module)`` for every import in ``path`` (relative imports resolved against the package)."""
+def imports(path: Path, package_dir: Path, package: str = PACKAGE) -> Iterator[tuple[int, str]]:
+    """``(line, module)`` for every import in ``path`` (relative imports resolved against ``package``)."""
     tree = ast.parse(path.read_text(), str(path))
-    parts = (PACKAGE, *path.relative_to(package_dir).with_suffix("").parts)
+    parts = (package, *path.relative_to(package_dir).with_suffix("").parts)
     here = parts[:-1]  # the package a relative import starts from (for __init__.py too)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -71,7 +74,9 @@ def problems(package_dir: Path) -> list[str]:
             before = len(found)
             where = f"{path.relative_to(package_dir.parent)}:{line}"
             ours = within(module, PACKAGE) and module != PACKAGE  # the root itself is light (catalog, version)
-            if kind == "client" and (within(module, "pulumi") or (ours and not within(module, f"{PACKAGE}.client"))):
+            if within(module, TESTS):
+                found.append(f"{where}: the package imports {module} (nothing outside tests/ imports tests)")
+            elif kind == "client" and (within(module, "pulumi") or (ours and not within(module, f"{PACKAGE}.client"))):
                 found.append(f"{where}: client/ imports {module} (the client imports nothing of Pulumi or the rest)")
             elif kind == "local" and ours and not within(module, f"{PACKAGE}.local"):
                 found.append(f"{where}: local/ imports {module} (posthog-local imports nothing of the provider)")
@@ -89,9 +94,24 @@ def problems(package_dir: Path) -> list[str]:
     return found
 
 
+def bench_problems(bench_dir: Path) -> list[str]:
+    """One line per import of ``tests`` in the benchmarks (scripts run from ``bench/``, not a package)."""
+    found = []
+    for path in sorted(bench_dir.rglob("*.py")):
+        seen: set[int] = set()
+        for line, module in imports(path, bench_dir, bench_dir.name):
+            if line not in seen and within(module, TESTS):
+                seen.add(line)
+                where = f"{path.relative_to(bench_dir.parent)}:{line}"
+                found.append(f"{where}: bench/ imports {module} (nothing outside tests/ imports tests)")
+    return found
+
+
 def main(argv: list[str]) -> int:
-    package_dir = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "provider" / PACKAGE
-    found = problems(package_dir)
+    root = Path(__file__).resolve().parents[1]
+    package_dir = Path(argv[0]) if argv else root / "provider" / PACKAGE
+    bench_dir = Path(argv[1]) if len(argv) > 1 else root / "bench"
+    found = problems(package_dir) + bench_problems(bench_dir)
     for problem in found:
         print(problem, file=sys.stderr)
     return 1 if found else 0

@@ -11,8 +11,7 @@ import pulumi_posthog
 import pytest
 from pulumi_posthog import catalog
 from pulumi_posthog.resources.engine import spec_for
-
-from tests.resources.test_bad_input import CASES
+from pulumi_posthog.testing.bad_inputs import CASES
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = catalog.RESOURCES

@@ -18,20 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_posthog.testing.faults import fault, faults_pending
+from pulumi_posthog.testing.listings import backfills_on, exports_on, orgs_named
+from pulumi_posthog.testing.soak import HTTP, HTTP_SECRETS
 
 from tests.conftest import LocalServer
 from tests.harness import PluginProcess, Result
 from tests.resources.conftest import Stack, backfill, batch_export, organization
-from tests.resources.test_faults import (
-    HTTP,
-    HTTP_SECRETS,
-    backfills_on,
-    exports_on,
-    fault,
-    faults_pending,
-    orgs_named,
-    unique,
-)
+from tests.resources.test_faults import unique
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPORTS = r"/batch_exports/$"

@@ -150,147 +150,145 @@ class Destination:
     """A config change made behind Pulumi's back (differs from the config after ``changes``)."""
 
 
+def _http_destination() -> Destination:
+    """The HTTP destination, as both profiles create it."""
+    return Destination(
+        "HTTP",
+        {"url": US_URL, "token": token("phc")},
+        ("token",),
+        changes=({"url": EU_URL}, {"token": token("phc-rotated")}),
+        edit={"url": US_URL},
+    )
+
+
+def _by_type(*found: Destination) -> dict[str, Destination]:
+    """Destinations keyed by their type."""
+    return {d.type: d for d in found}
+
+
 def destinations() -> dict[str, Destination]:
     """The nine types the latest profile can create (eight with an Integration of the right kind)."""
     s3 = {"bucket_name": "lake", "region": "us-east-1", "prefix": "events/"}
-    return {
-        d.type: d
-        for d in (
-            Destination(
-                "HTTP",
-                {"url": US_URL, "token": token("phc")},
-                ("token",),
-                changes=({"url": EU_URL}, {"token": token("phc-rotated")}),
-                edit={"url": US_URL},
+    return _by_type(
+        _http_destination(),
+        Destination(
+            "AwsS3",
+            s3,
+            kind="aws-s3",
+            changes=(
+                {"prefix": "raw/"},
+                {"file_format": "Parquet", "compression": "zstd"},
+                {"max_file_size_mb": 64, "exclude_events": ["$pageleave"]},
+                {"encryption": "AES256"},
             ),
-            Destination(
-                "AwsS3",
-                s3,
-                kind="aws-s3",
-                changes=(
-                    {"prefix": "raw/"},
-                    {"file_format": "Parquet", "compression": "zstd"},
-                    {"max_file_size_mb": 64, "exclude_events": ["$pageleave"]},
-                    {"encryption": "AES256"},
-                ),
-                edit={"bucket_name": "other-bucket"},
-            ),
-            Destination(
-                "S3Compatible",
-                {**s3, "region": "auto"},
-                kind="s3-compatible",
-                changes=({"bucket_name": "lake-2"}, {"use_virtual_style_addressing": True}),
-                edit={"prefix": "edited/"},
-            ),
-            Destination(
-                "Snowflake",
-                {"database": "ANALYTICS", "warehouse": "WH", "schema": "POSTHOG"},
-                kind="snowflake",
-                changes=({"table_name": "EVENTS_2"}, {"role": "EXPORTER"}),
-                edit={"warehouse": "OTHER_WH"},
-            ),
-            Destination(
-                "Postgres",
-                {"database": "analytics", "schema": "posthog"},
-                kind="postgresql",
-                changes=({"table_name": "events_2"}, {"has_self_signed_cert": True}),
-                edit={"schema": "edited"},
-            ),
-            Destination(
-                "Redshift",
-                {"database": "dev", "schema": "posthog"},
-                kind="aws-redshift",
-                changes=({"properties_data_type": "super"}, {"table_name": "events_2"}),
-                edit={"schema": "edited"},
-            ),
-            Destination(
-                "BigQuery",
-                {"dataset_id": "posthog"},
-                kind="google-cloud-service-account",
-                changes=({"table_id": "events_2"},),
-                edit={"dataset_id": "edited"},
-            ),
-            Destination(
-                "Databricks",
-                {
-                    "http_path": "/sql/1.0/warehouses/abc",
-                    "catalog": "main",
-                    "schema": "posthog",
-                    "table_name": "events",
-                },
-                kind="databricks",
-                changes=({"table_name": "events_2"}, {"use_variant_type": False}),
-                edit={"catalog": "edited"},
-            ),
-            Destination(
-                "AzureBlob",
-                {"container_name": "posthog"},
-                kind="azure-blob",
-                changes=({"prefix": "raw/"}, {"file_format": "Parquet", "compression": "brotli"}),
-                edit={"container_name": "edited"},
-            ),
-        )
-    }
+            edit={"bucket_name": "other-bucket"},
+        ),
+        Destination(
+            "S3Compatible",
+            {**s3, "region": "auto"},
+            kind="s3-compatible",
+            changes=({"bucket_name": "lake-2"}, {"use_virtual_style_addressing": True}),
+            edit={"prefix": "edited/"},
+        ),
+        Destination(
+            "Snowflake",
+            {"database": "ANALYTICS", "warehouse": "WH", "schema": "POSTHOG"},
+            kind="snowflake",
+            changes=({"table_name": "EVENTS_2"}, {"role": "EXPORTER"}),
+            edit={"warehouse": "OTHER_WH"},
+        ),
+        Destination(
+            "Postgres",
+            {"database": "analytics", "schema": "posthog"},
+            kind="postgresql",
+            changes=({"table_name": "events_2"}, {"has_self_signed_cert": True}),
+            edit={"schema": "edited"},
+        ),
+        Destination(
+            "Redshift",
+            {"database": "dev", "schema": "posthog"},
+            kind="aws-redshift",
+            changes=({"properties_data_type": "super"}, {"table_name": "events_2"}),
+            edit={"schema": "edited"},
+        ),
+        Destination(
+            "BigQuery",
+            {"dataset_id": "posthog"},
+            kind="google-cloud-service-account",
+            changes=({"table_id": "events_2"},),
+            edit={"dataset_id": "edited"},
+        ),
+        Destination(
+            "Databricks",
+            {
+                "http_path": "/sql/1.0/warehouses/abc",
+                "catalog": "main",
+                "schema": "posthog",
+                "table_name": "events",
+            },
+            kind="databricks",
+            changes=({"table_name": "events_2"}, {"use_variant_type": False}),
+            edit={"catalog": "edited"},
+        ),
+        Destination(
+            "AzureBlob",
+            {"container_name": "posthog"},
+            kind="azure-blob",
+            changes=({"prefix": "raw/"}, {"file_format": "Parquet", "compression": "brotli"}),
+            edit={"container_name": "edited"},
+        ),
+    )
 
 
 def destinations_2025() -> dict[str, Destination]:
     """What the 2025 profile creates without an Integration: HTTP, legacy S3 and inline Snowflake/Postgres."""
-    return {
-        d.type: d
-        for d in (
-            Destination(
-                "HTTP",
-                {"url": US_URL, "token": token("phc")},
-                ("token",),
-                changes=({"url": EU_URL}, {"token": token("phc-rotated")}),
-                edit={"url": US_URL},
+    return _by_type(
+        _http_destination(),
+        Destination(
+            "S3",
+            {
+                "bucket_name": "lake",
+                "region": "us-east-1",
+                "prefix": "events/",
+                "aws_access_key_id": token("AKIA"),
+                "aws_secret_access_key": token("aws-secret"),
+                "max_file_size_mb": 128,
+            },
+            ("aws_access_key_id", "aws_secret_access_key"),
+            changes=(
+                {"prefix": "raw/"},
+                {"aws_secret_access_key": token("aws-secret-2")},
+                {"file_format": "Parquet", "compression": "zstd", "max_file_size_mb": 64},
             ),
-            Destination(
-                "S3",
-                {
-                    "bucket_name": "lake",
-                    "region": "us-east-1",
-                    "prefix": "events/",
-                    "aws_access_key_id": token("AKIA"),
-                    "aws_secret_access_key": token("aws-secret"),
-                    "max_file_size_mb": 128,
-                },
-                ("aws_access_key_id", "aws_secret_access_key"),
-                changes=(
-                    {"prefix": "raw/"},
-                    {"aws_secret_access_key": token("aws-secret-2")},
-                    {"file_format": "Parquet", "compression": "zstd", "max_file_size_mb": 64},
-                ),
-                edit={"bucket_name": "edited"},
-            ),
-            Destination(
-                "Snowflake",
-                {
-                    "account": "myorg-myaccount",
-                    "user": token("SF_USER"),
-                    "password": token("sf-password"),
-                    "authentication_type": "password",
-                    "database": "ANALYTICS",
-                    "warehouse": "WH",
-                    "schema": "POSTHOG",
-                },
-                ("user", "password", "private_key", "private_key_passphrase"),
-                changes=({"password": token("sf-password-2")}, {"table_name": "EVENTS_2", "role": "EXPORTER"}),
-                edit={"warehouse": "OTHER_WH"},
-            ),
-            Destination(
-                "Postgres",
-                {
-                    "user": token("pg-user"),
-                    "password": token("pg-password"),
-                    "host": "db.example.com",
-                    "database": "analytics",
-                    "port": 5432,
-                    "has_self_signed_cert": True,
-                },
-                ("user", "password"),
-                changes=({"port": 6543}, {"password": token("pg-password-2")}, {"has_self_signed_cert": False}),
-                edit={"schema": "edited"},
-            ),
-        )
-    }
+            edit={"bucket_name": "edited"},
+        ),
+        Destination(
+            "Snowflake",
+            {
+                "account": "myorg-myaccount",
+                "user": token("SF_USER"),
+                "password": token("sf-password"),
+                "authentication_type": "password",
+                "database": "ANALYTICS",
+                "warehouse": "WH",
+                "schema": "POSTHOG",
+            },
+            ("user", "password", "private_key", "private_key_passphrase"),
+            changes=({"password": token("sf-password-2")}, {"table_name": "EVENTS_2", "role": "EXPORTER"}),
+            edit={"warehouse": "OTHER_WH"},
+        ),
+        Destination(
+            "Postgres",
+            {
+                "user": token("pg-user"),
+                "password": token("pg-password"),
+                "host": "db.example.com",
+                "database": "analytics",
+                "port": 5432,
+                "has_self_signed_cert": True,
+            },
+            ("user", "password"),
+            changes=({"port": 6543}, {"password": token("pg-password-2")}, {"has_self_signed_cert": False}),
+            edit={"schema": "edited"},
+        ),
+    )

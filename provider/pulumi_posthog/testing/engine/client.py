@@ -128,6 +128,25 @@ def config_args(config: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, An
     return variables, args
 
 
+def addressed(urn: str) -> dict[str, str]:
+    """The fields that address a resource in every resource request: ``urn``, its ``name`` and ``type``."""
+    type_, name = urn_type_and_name(urn)
+    return {"urn": urn, "name": name, "type": type_}
+
+
+def change_fields(
+    id_: str, target: dict[str, str], olds: dict[str, Any], news: dict[str, Any], old_inputs: dict[str, Any]
+) -> dict[str, Any]:
+    """The fields DiffRequest and UpdateRequest share: the resource, old outputs, checked news, old inputs."""
+    return {
+        "id": id_,
+        **target,
+        "olds": to_struct(olds),
+        "news": to_struct(news),
+        "old_inputs": to_struct(old_inputs),
+    }
+
+
 class ProviderClient:
     """Builds real protobuf requests from engine values, sends them, and parses the responses.
 
@@ -166,16 +185,11 @@ class ProviderClient:
 
     def check(self, urn: str, olds: dict[str, Any], news: dict[str, Any]) -> CheckReply:
         """Check(olds = old inputs or {}, news = new inputs)."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
             return provider_pb2.CheckRequest(
-                urn=urn,
-                name=name,
-                type=type_,
-                olds=to_struct(olds),
-                news=to_struct(news),
-                randomSeed=os.urandom(32),
+                **target, olds=to_struct(olds), news=to_struct(news), randomSeed=os.urandom(32)
             )
 
         def parse(resp: Any) -> CheckReply:
@@ -194,19 +208,11 @@ class ProviderClient:
         ignore_changes: Sequence[str] = (),
     ) -> DiffReply:
         """Diff(olds = old outputs, news = checked new inputs, old_inputs)."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
-            return provider_pb2.DiffRequest(
-                id=id_,
-                urn=urn,
-                name=name,
-                type=type_,
-                olds=to_struct(olds),
-                news=to_struct(news),
-                old_inputs=to_struct(old_inputs),
-                ignoreChanges=list(ignore_changes),
-            )
+            fields = change_fields(id_, target, olds, news, old_inputs)
+            return provider_pb2.DiffRequest(**fields, ignoreChanges=list(ignore_changes))
 
         def parse(resp: Any) -> DiffReply:
             return DiffReply(
@@ -221,22 +227,20 @@ class ProviderClient:
 
     def create(self, urn: str, properties: dict[str, Any], *, preview: bool = False) -> CreateReply:
         """Create(properties = checked inputs)."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
-            return provider_pb2.CreateRequest(
-                urn=urn, name=name, type=type_, properties=to_struct(properties), preview=preview
-            )
+            return provider_pb2.CreateRequest(**target, properties=to_struct(properties), preview=preview)
 
         return self._rpc("Create", urn, build, lambda resp: CreateReply(resp.id, from_struct(resp.properties)))
 
     def read(self, urn: str, id_: str, properties: dict[str, Any], inputs: dict[str, Any]) -> ReadReply:
         """Read(properties = old outputs, inputs = old inputs), as a refresh sends it."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
             return provider_pb2.ReadRequest(
-                id=id_, urn=urn, name=name, type=type_, properties=to_struct(properties), inputs=to_struct(inputs)
+                id=id_, **target, properties=to_struct(properties), inputs=to_struct(inputs)
             )
 
         def parse(resp: Any) -> ReadReply:
@@ -256,34 +260,20 @@ class ProviderClient:
         preview: bool = False,
     ) -> dict[str, Any]:
         """Update(olds = old outputs, news = checked new inputs, old_inputs); returns the new outputs."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
-            return provider_pb2.UpdateRequest(
-                id=id_,
-                urn=urn,
-                name=name,
-                type=type_,
-                olds=to_struct(olds),
-                news=to_struct(news),
-                old_inputs=to_struct(old_inputs),
-                preview=preview,
-            )
+            return provider_pb2.UpdateRequest(**change_fields(id_, target, olds, news, old_inputs), preview=preview)
 
         return self._rpc("Update", urn, build, lambda resp: from_struct(resp.properties))
 
     def delete(self, urn: str, id_: str, properties: dict[str, Any], old_inputs: dict[str, Any]) -> None:
         """Delete(properties = old outputs, old_inputs)."""
-        type_, name = urn_type_and_name(urn)
+        target = addressed(urn)
 
         def build() -> Message:
             return provider_pb2.DeleteRequest(
-                id=id_,
-                urn=urn,
-                name=name,
-                type=type_,
-                properties=to_struct(properties),
-                old_inputs=to_struct(old_inputs),
+                id=id_, **target, properties=to_struct(properties), old_inputs=to_struct(old_inputs)
             )
 
         self._rpc("Delete", urn, build, lambda resp: None)

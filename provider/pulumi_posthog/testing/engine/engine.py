@@ -302,6 +302,13 @@ class MiniEngine:
         """Secrets are stripped for a plugin that did not accept them (``KeepSecrets: acceptSecrets``)."""
         return values if reply.accept_secrets else reveal(values)
 
+    @classmethod
+    def _change(
+        cls, reply: ConfigureReply, id_: str, olds: dict[str, Any], news: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """What Diff and Update send after the URN: id, old outputs, news, old inputs (each as ``_send`` sends it)."""
+        return id_, cls._send(reply, olds), cls._send(reply, news), cls._send(reply, old_inputs)
+
     @staticmethod
     def _annotate(reply: ConfigureReply, outs: dict[str, Any] | None, ins: dict[str, Any]) -> None:
         if not reply.accept_secrets:
@@ -362,13 +369,7 @@ class MiniEngine:
             run,
             urn,
             goal,
-            lambda: provider.diff(
-                urn,
-                old.id,
-                self._send(proto, old.outputs),
-                self._send(proto, checked),
-                self._send(proto, old.inputs),
-            ),
+            lambda: provider.diff(urn, *self._change(proto, old.id, old.outputs, checked, old.inputs)),
         )
         input_diff = changed_keys(old.inputs, checked)
         changes = reply.changes
@@ -432,12 +433,7 @@ class MiniEngine:
                 urn,
                 goal,
                 lambda: provider.update(
-                    urn,
-                    old.id,
-                    self._send(proto, old.outputs),
-                    self._send(proto, checked),
-                    self._send(proto, old.inputs),
-                    preview=run.preview,
+                    urn, *self._change(proto, old.id, old.outputs, checked, old.inputs), preview=run.preview
                 ),
             )
             self._annotate(proto, outputs, checked)
@@ -500,13 +496,7 @@ class MiniEngine:
             run,
             old.urn,
             old,
-            lambda: provider.diff(
-                old.urn,
-                new.id,
-                self._send(proto, new.outputs),
-                self._send(proto, old.inputs),
-                self._send(proto, new.inputs),
-            ),
+            lambda: provider.diff(old.urn, *self._change(proto, new.id, new.outputs, old.inputs, new.inputs)),
         )
         input_diff = changed_keys(new.inputs, old.inputs)
         changes = diff.changes if diff.changes != "unknown" else ("some" if input_diff else "none")

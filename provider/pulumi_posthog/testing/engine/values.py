@@ -42,28 +42,27 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, Secret)
 
 
+def _holds(value: Any, kind: type) -> bool:
+    """True when ``value`` is a ``kind`` or holds one anywhere inside (in a secret, a dict or a list)."""
+    if isinstance(value, kind):
+        return True
+    if isinstance(value, Secret):
+        return _holds(value.value, kind)
+    if isinstance(value, dict):
+        return any(_holds(v, kind) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds(v, kind) for v in value)
+    return False
+
+
 def contains_secrets(value: Any) -> bool:
     """PropertyValue.ContainsSecrets: a secret anywhere inside."""
-    if isinstance(value, Secret):
-        return True
-    if isinstance(value, dict):
-        return any(contains_secrets(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_secrets(v) for v in value)
-    return False
+    return _holds(value, Secret)
 
 
 def contains_unknowns(value: Any) -> bool:
     """PropertyValue.ContainsUnknowns: an unknown (computed) value anywhere inside."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, Secret):
-        return contains_unknowns(value.value)
-    if isinstance(value, dict):
-        return any(contains_unknowns(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknowns(v) for v in value)
-    return False
+    return _holds(value, Unknown)
 
 
 def reveal(value: Any) -> Any:
