@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import PostHogClient
+from pulumi_posthog.resources.nested import Nested
 from pulumi_posthog.resources.values import MISSING, UUID_RE, is_unknown, plain, same
 
 Normalizer = Callable[[Any], Any]
@@ -45,6 +46,8 @@ class Field:
     """The key PostHog's answer holds it under, when not ``name`` (e.g. ``organization`` for ``organization_id``)."""
     doc: str = ""
     normalize: Normalizer = plain
+    nested: Nested | None = None
+    """A dict with its own rules (its diff, PostHog's answer normalized, its secrets): see ``Nested``."""
 
 
 @dataclass
@@ -107,9 +110,12 @@ class ResourceSpec:
 
     # -- diff --------------------------------------------------------------------------------------------------
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
-        """Compare each input with the last known state; unknowns count as changes."""
+        """Compare each input with the last known state; unknowns count as changes. Nested inputs come last,
+        each through its own ``Nested.change``."""
         result = Diff()
         for f in self.fields:
+            if f.nested is not None:
+                continue
             new = news.get(f.name, MISSING)
             old = olds.get(f.name, MISSING)
             if new is MISSING or new is None:
@@ -123,7 +129,21 @@ class ResourceSpec:
                 old = f.default if f.default is not MISSING else None
             if not same(f.normalize(new), f.normalize(old)):
                 result.add(f.name, f.replace)
+        for f in self.fields:
+            if f.nested is not None:
+                self._diff_nested(result, f, f.nested, olds, news)
         return result
+
+    @staticmethod
+    def _diff_nested(result: Diff, f: Field, nested: Nested, olds: dict[str, Any], news: dict[str, Any]) -> None:
+        new = news.get(f.name)
+        if not isinstance(new, dict):
+            if is_unknown(new):
+                result.add(f.name, replace=True)
+            return
+        change = nested.change(olds.get(f.name) or {}, new, news)
+        if change != "same":
+            result.add(f.name, replace=f.replace or change == "replace")
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """Why a create from ``news`` would give back the object ``id_`` itself (it adopts it, or upserts onto it),
@@ -180,6 +200,16 @@ class ResourceSpec:
         result.update({k: server.get(k) for k in self.outputs})
         return {k: v for k, v in result.items() if v is not None}
 
+    def nested_output(self, name: str, server: dict[str, Any], inputs: dict[str, Any], state: Any = None) -> Any:
+        """Nested input ``name`` as PostHog answers it (normalized), with the configured secrets PostHog never
+        returns put back; where they are may depend on ``state`` (the outputs being built: a kind)."""
+        f = self.field(name)
+        if f.nested is None:
+            raise KeyError(f"{name} is not a nested input")
+        configured = plain(inputs.get(name) or {})
+        found = f.nested.normalize(server.get(f.read_as or name) or {}, configured)
+        return f.nested.restore(found, configured, state or {})
+
     def adopt(
         self,
         ctx: Context,
@@ -194,8 +224,13 @@ class ResourceSpec:
         if not changes:
             return current
         shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {shown}")
+        self.warn_adopting(ctx, what, current, shown)
         return update(current["id"], changes)
+
+    @staticmethod
+    def warn_adopting(ctx: Context, what: str, current: dict[str, Any], changes: str) -> None:
+        """The warning of an adoption that changes the object: which one, and what."""
+        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {changes}")
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
