@@ -195,10 +195,4 @@ class BatchExportBackfill(PostHogResource, module="posthog", name="BatchExportBa
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {
-            "project_id": project_id,
-            "batch_export_id": batch_export_id,
-            "start_at": start_at,
-            "end_at": end_at,
-        }
-        super().__init__("BatchExportBackfill", resource_name, inputs, opts, connection)
+        super().__init__("BatchExportBackfill", resource_name, locals(), opts, connection)

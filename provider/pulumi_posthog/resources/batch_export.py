@@ -183,8 +183,7 @@ class BatchExportSpec(ResourceSpec):
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """An ``adopt_id`` that names this very export: a replacement would adopt it again, not make a new one."""
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower():
+        if self.adopts_itself(news, id_):
             return (
                 "adopt_id names this very export, so a replacement would only adopt it again. PostHog refuses to "
                 "change an export's model or destination type (products/batch_exports/.../exports.py: \"Changing "
@@ -411,6 +410,5 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        inputs["destination"], inputs["integration_kind"] = _integration_reference(destination)
-        super().__init__("BatchExport", resource_name, inputs, opts, connection)
+        destination, integration_kind = _integration_reference(destination)
+        super().__init__("BatchExport", resource_name, locals(), opts, connection)

@@ -143,25 +143,16 @@ class IntegrationSpec(ResourceSpec):
         if inputs.get("adopt_id"):
             return self._adopt(ctx, str(inputs["adopt_id"]), inputs)
 
-        def post() -> dict[str, Any]:
-            # PostHog checks a role (assume-role) and a database host (DNS) live: a new one may need a while.
-            return propagation.create_integration(
-                lambda: client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-
         if is_named(kind, config):
             created, _ = write_once(
-                post,
+                lambda: _post(ctx, project, kind, config),
                 lambda: client.list_integrations(project, kind),
                 lambda i: (i.get("config") or {}).get("name") == config.get("name"),
                 f"{kind} integration '{config.get('name')}'",
             )
         else:
             # Upsert kinds: a second POST with the same identity overwrites the same row, so replaying is safe.
-            created = replay(post)
+            created = replay(lambda: _post(ctx, project, kind, config))
         return str(created["id"]), self.outs(created, inputs)
 
     def _adopt(self, ctx: Context, id_: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -205,14 +196,7 @@ class IntegrationSpec(ResourceSpec):
                 f"({_listing(differs, shown)} in PostHog). Make the program's config match, or adopt another id."
             )
         ctx.warn(f"adopting {label}: sending the configured credentials (PostHog never shows them)")
-        posted = replay(
-            lambda: propagation.create_integration(
-                lambda: ctx.client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-        )
+        posted = replay(lambda: _post(ctx, project, kind, config))
         if str(posted.get("id")) != id_:
             raise AdoptionError(
                 f"adopt_id {id_}: sending the program's {kind} config to PostHog wrote integration "
@@ -223,8 +207,7 @@ class IntegrationSpec(ResourceSpec):
         return id_, self.outs(posted, inputs)
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+        if self.adopts_itself(news, id_):
             return "adopt_id names this very integration, so a replacement would only adopt it again"
         return None
 
@@ -245,14 +228,7 @@ class IntegrationSpec(ResourceSpec):
                     "integration with the new config."
                 )
             return {**olds, "adopt_id": news.get("adopt_id")}
-        server = replay(
-            lambda: propagation.create_integration(
-                lambda: ctx.client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-        )
+        server = replay(lambda: _post(ctx, project, kind, config))
         if str(server.get("id")) != str(id_):
             raise RuntimeError(
                 f"updating {kind} integration {id_} created another row ({server.get('id')}) instead of "
@@ -271,6 +247,14 @@ class IntegrationSpec(ResourceSpec):
                     "on this integration (pass its id as destination integration_id) so they are changed first."
                 ) from None
             raise
+
+
+def _post(ctx: Context, project: Any, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """One POST of the integration (PostHog upserts the upsert kinds). PostHog checks a role (assume-role) and a
+    database host (DNS) live: a new one may need a while."""
+    return propagation.create_integration(
+        lambda: ctx.client.create_integration(project, kind, config), kind, config, lambda: _organization(ctx, project)
+    )
 
 
 def _organization(ctx: Context, project: Any) -> str | None:

@@ -22,6 +22,11 @@ class ObjectSpec(ResourceSpec):
     def delete_object(self, ctx: Context, id_: str) -> None:
         raise NotImplementedError
 
+    def adopt_object(self, ctx: Context, what: str, current: dict[str, Any], inputs: dict[str, Any]) -> tuple[str, Any]:
+        """Create by taking over ``current`` (``adopt_id``): ``adopt`` through ``patch_object``; its id and outputs."""
+        current = self.adopt(ctx, what, current, inputs, lambda id_, body: self.patch_object(ctx, id_, body))
+        return str(current["id"]), self.outputs_from(current, inputs)
+
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         outs = self.outputs_from(self.get_object(ctx, id_), state)
         return outs, {k: v for k, v in outs.items() if k not in self.outputs}

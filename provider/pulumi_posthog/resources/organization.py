@@ -14,7 +14,6 @@ from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field
-from pulumi_posthog.resources.values import is_unknown
 
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
@@ -125,12 +124,9 @@ class OrganizationSpec(ObjectSpec):
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """An ``adopt_id`` that names the managed organization itself: adopting it again would give it back."""
-        adopt = news.get("adopt_id")
-        if not isinstance(adopt, str) or is_unknown(adopt):
-            return None
-        if adopt.lower() == str(id_).lower():
+        if self.adopts_itself(news, id_):
             return "adopt_id names the organization it already manages"
-        if adopt == "@current":
+        if news.get("adopt_id") == "@current":
             return "adopt_id '@current' is checked at `pulumi up` to be the organization it already manages"
         return None
 
@@ -153,10 +149,7 @@ class OrganizationSpec(ObjectSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = self.adopt(
-                ctx, "organization", client.get_organization(adopt), inputs, client.update_organization
-            )
-            return str(current["id"]), self.outputs_from(current, inputs)
+            return self.adopt_object(ctx, "organization", client.get_organization(adopt), inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(
             lambda: client.create_organization(body),
@@ -251,5 +244,4 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        super().__init__("Organization", resource_name, inputs, opts, connection)
+        super().__init__("Organization", resource_name, locals(), opts, connection)

@@ -24,7 +24,8 @@ def secret_at(value: Any, paths: Iterable[Path]) -> Any:
 
 class PostHogResource(Resource):
     """Base of the public resource classes; ``connection`` selects a named PostHog (see docs/configuration). The
-    secrets of nested inputs (``Field.nested``) are made Pulumi secrets here."""
+    secrets of nested inputs (``Field.nested``) are made Pulumi secrets here. ``inputs`` may be the constructor's
+    ``locals()``: only the spec's fields are kept."""
 
     def __init__(
         self,
@@ -39,8 +40,9 @@ class PostHogResource(Resource):
             raise ValueError(f"connection {connection!r} {problem}")
         spec = spec_for(spec_name)
         props: dict[str, Any] = {f.name: None for f in spec.fields}
+        given = {k: v for k, v in inputs.items() if v is not None and k in props}
         props.update({name: None for name in spec.outputs})
-        props.update({k: v for k, v in inputs.items() if v is not None})
+        props.update(given)
         for f in spec.fields:
             if f.nested is not None and props[f.name] is not None:
                 props[f.name] = secret_at(props[f.name], f.nested.secret_paths(props[f.name], inputs))

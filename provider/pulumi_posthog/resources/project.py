@@ -63,8 +63,7 @@ class ProjectSpec(ObjectSpec):
         return news, failures
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+        if self.adopts_itself(news, id_):
             return "adopt_id names the project it already manages"
         return None
 
@@ -76,8 +75,7 @@ class ProjectSpec(ObjectSpec):
         if adopt:
             current = client.get_project(adopt)
             _same_organization(ctx, org, current)
-            current = self.adopt(ctx, "project", current, inputs, client.update_project)
-            return str(current["id"]), self.outputs_from(current, inputs)
+            return self.adopt_object(ctx, "project", current, inputs)
         created, _ = create_once(
             lambda: client.create_organization_project(org, body),
             Lookup(
@@ -149,5 +147,4 @@ class Project(PostHogResource, module="posthog", name="Project"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        super().__init__("Project", resource_name, inputs, opts, connection)
+        super().__init__("Project", resource_name, locals(), opts, connection)

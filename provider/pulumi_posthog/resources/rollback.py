@@ -102,5 +102,4 @@ class EnvironmentsRollback(PostHogResource, module="posthog", name="Environments
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {"organization_id": organization_id, "environment_mappings": environment_mappings}
-        super().__init__("EnvironmentsRollback", resource_name, inputs, opts, connection)
+        super().__init__("EnvironmentsRollback", resource_name, locals(), opts, connection)

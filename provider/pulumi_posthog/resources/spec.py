@@ -145,6 +145,12 @@ class ResourceSpec:
         if change != "same":
             result.add(f.name, replace=f.replace or change == "replace")
 
+    @staticmethod
+    def adopts_itself(news: dict[str, Any], id_: str) -> bool:
+        """Whether a known ``adopt_id`` names the object ``id_`` itself (UUIDs compared case-insensitively)."""
+        adopt = news.get("adopt_id")
+        return isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower()
+
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """Why a create from ``news`` would give back the object ``id_`` itself (it adopts it, or upserts onto it),
         or None. The engine then plans an update instead of a replacement: a replacement would end by deleting the
