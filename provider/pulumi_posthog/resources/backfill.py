@@ -195,4 +195,18 @@ class BatchExportBackfill(PostHogResource, module="posthog", name="BatchExportBa
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param batch_export_id: The export to backfill (its id).
+        :param end_at: End (exclusive), not in the future.
+        :param start_at: Start: a date for daily/weekly exports, else a datetime.
+        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
+            default one (see docs/configuration.md).
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
         super().__init__("BatchExportBackfill", resource_name, locals(), opts, connection)

@@ -410,5 +410,41 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param name: A name for the export.
+        :param destination: Where to write: {type, config, integration_id} — use posthog.destinations helpers. Changing
+            its type replaces the export.
+        :param interval: hour, day, week, or (feature-flagged) every 5/15 minutes.
+        :param model: events, persons, sessions or hogql.
+        :param paused: Pause or resume; unset leaves PostHog's state.
+        :param start_at: Schedule start (ISO 8601).
+        :param end_at: Schedule end (ISO 8601).
+        :param hogql_query: model='hogql': the HogQL SELECT whose rows are exported (PostHog's hogql-batch-exports
+            flag). Newest PostHog takes it on 'events' only for projects that already have such an export.
+        :param hogql_modifiers: model='hogql': HogQL modifiers for the query, e.g. {'convertToProjectTimezone': False}.
+        :param primary_key: model='hogql': the result column(s) that identify a row; required with
+            incremental_mode='MERGE'.
+        :param version_key: model='hogql': the result column(s) that version a row.
+        :param incremental_mode: APPEND, or MERGE (model='hogql' with a primary_key): rows are merged by their primary
+            key.
+        :param filters: Event/person/HogQL property filters.
+        :param timezone: IANA time zone of the schedule.
+        :param offset_day: Weekly exports: day of week (0 = Sunday).
+        :param offset_hour: Daily/weekly exports: hour of day (0-23).
+        :param adopt_id: Manage an existing export (its UUID) instead of creating one.
+        :param allow_legacy_s3: Let the legacy 'S3' destination type through check, for a self-hosted PostHog that still
+            has it.
+        :param verify_destination: Run PostHog's destination test, every step, before a create or a destination change;
+            a failed step stops the write.
+        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
+            default one (see docs/configuration.md).
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
         destination, integration_kind = _integration_reference(destination)
         super().__init__("BatchExport", resource_name, locals(), opts, connection)

@@ -287,6 +287,21 @@ class Integration(PostHogResource, module="posthog", name="Integration"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param kind: The integration kind.
+        :param config: The kind's settings, credentials included (secrets are secret).
+        :param adopt_id: Manage an existing integration (its numeric id) instead of creating one; PostHog never shows
+            secrets, so the configured ones are sent (upsert kinds) or taken as declared (named kinds).
+        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
+            default one (see docs/configuration.md).
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
         inputs: dict[str, Any] = {"project_id": project_id, "kind": kind, "config": config}
         if adopt_id is not None:
             inputs["adopt_id"] = str(adopt_id) if isinstance(adopt_id, int) else adopt_id

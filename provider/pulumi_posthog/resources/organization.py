@@ -244,4 +244,31 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param name: Organization name (at most 64 characters).
+        :param logo_media_id: Id of an uploaded logo.
+        :param is_member_join_email_enabled: Ignored (a warning): newest PostHog made it read only, each user now picks
+            member-join emails. Read it from the output of the same name.
+        :param enforce_2fa: Require two-factor authentication.
+        :param members_can_invite: Let members invite others.
+        :param members_can_create_projects: Let members below admin create projects (admins and owners always can).
+        :param members_can_use_personal_api_keys: Let non-admin members use personal API keys.
+        :param allow_publicly_shared_resources: Allow sharing dashboards and insights publicly.
+        :param is_ai_data_processing_approved: Approve AI data processing.
+        :param is_ai_training_opted_in: Allow the organization's data to be used to train PostHog AI (see the output
+            is_ai_training_locked).
+        :param default_experiment_stats_method: Default statistics method of experiments.
+        :param default_anonymize_ips: Default of 'Discard client IP data' for the organization's new projects.
+        :param default_role_id: Role given to new members (RBAC).
+        :param adopt_id: Manage an existing organization (its UUID, or '@current') instead of creating one.
+        :param deletion_protection: While true (the default), deleting the organization fails instead of deleting it.
+        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
+            default one (see docs/configuration.md).
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
         super().__init__("Organization", resource_name, locals(), opts, connection)

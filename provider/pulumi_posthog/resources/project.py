@@ -147,4 +147,22 @@ class Project(PostHogResource, module="posthog", name="Project"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param organization_id: The organization UUID (or '@current') the project belongs to.
+        :param name: Project name (at most 200 characters).
+        :param product_description: What the project's product is.
+        :param timezone: IANA time zone of the project's dates (PostHog: UTC).
+        :param anonymize_ips: Discard client IP data.
+        :param app_urls: The app's URLs (toolbar and heatmaps).
+        :param adopt_id: Manage an existing project of the organization (its id) instead of creating one.
+        :param deletion_protection: While true (the default), deleting the project fails instead of deleting it.
+        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
+            default one (see docs/configuration.md).
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
         super().__init__("Project", resource_name, locals(), opts, connection)
