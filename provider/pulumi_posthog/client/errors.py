@@ -310,7 +310,6 @@ class NotFoundError(HTTPStatusError):
     """
 
     label = "not found"
-
     advice = "It does not exist, was deleted, or the key's user cannot see it"
 
 
@@ -375,7 +374,6 @@ class ServerError(HTTPStatusError):
     """5xx: PostHog (or a proxy in front of it) failed; ``retry_after`` from a Retry-After header."""
 
     label = "server error"
-
     advice = "PostHog failed to handle the request; try again later (see status.posthog.com for Cloud)"
 
 
@@ -383,6 +381,7 @@ class RedirectError(HTTPStatusError):
     """3xx: never followed (a redirect could carry the key elsewhere or turn a POST into a GET)."""
 
     label = "redirected"
+    advice = "Set the PostHog host (posthog:host / POSTHOG_HOST) to the URL it redirects to"
 
     def __init__(self, *args: Any, location: str | None = None, **kwargs: Any) -> None:
         self.location = _opt(location)
@@ -390,8 +389,6 @@ class RedirectError(HTTPStatusError):
 
     def summary(self) -> str:
         return f"the server redirects to {self.location}" if self.location else "the server redirects"
-
-    advice = "Set the PostHog host (posthog:host / POSTHOG_HOST) to the URL it redirects to"
 
 
 class UnexpectedResponseError(HTTPStatusError):
@@ -419,13 +416,12 @@ class TransportError(PostHogError):
 
     label = "transport error"
     sent: ClassVar[bool | None] = None
+    advice = "Check the PostHog host (posthog:host / POSTHOG_HOST) and the network path to it"
 
     def _where(self) -> str:
         if self.method and self.path:
             return f"{self.method} {(self.host or '')}{self.path}"
         return super()._where()
-
-    advice = "Check the PostHog host (posthog:host / POSTHOG_HOST) and the network path to it"
 
 
 class ConnectError(TransportError):
@@ -446,7 +442,6 @@ class ReadTimeout(TransportError):
 
     label = "read timed out"
     sent = True
-
     advice = "PostHog is slow or overloaded; try again later or raise the read timeout"
 
 
@@ -462,12 +457,11 @@ class TLSError(TransportError):
 
     label = "TLS error"
     sent = None
+    advice = "Check the host's certificate, or give the client the CA bundle that signs it"
 
     def __init__(self, *args: Any, handshake: bool = False, **kwargs: Any) -> None:
         self.handshake = handshake
         super().__init__(*args, **kwargs)
-
-    advice = "Check the host's certificate, or give the client the CA bundle that signs it"
 
 
 # --- ambiguous writes ---------------------------------------------------------------------------------------

@@ -198,13 +198,14 @@ class BatchExportBackfill(PostHogResource, module="posthog", name="BatchExportBa
         """
         .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
 
+        A one-off re-export of a past period through an existing batch export.
+
         :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
         :param project_id: The PostHog project (environment) id.
         :param batch_export_id: The export to backfill (its id).
         :param end_at: End (exclusive), not in the future.
         :param start_at: Start: a date for daily/weekly exports, else a datetime.
-        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
-            default one (see docs/configuration.md).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
         :param opts: Pulumi resource options (depends_on, protect, parent…).
 
         .. /generated

@@ -18,7 +18,7 @@ from pulumi_posthog.resources.batch_export_rules import (
     integration_kind_problem,
     parse_datetime,
 )
-from pulumi_posthog.resources.destination_shape import DESTINATION, destination_patch, with_integration
+from pulumi_posthog.resources.destination_shape import DESTINATION_FIELD, destination_patch, with_integration
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import Lookup, create_once
@@ -70,14 +70,7 @@ class BatchExportSpec(ResourceSpec):
     fields = (
         Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
         Field("name", str, required=True, doc="A name for the export."),
-        Field(
-            "destination",
-            dict,
-            required=True,
-            nested=DESTINATION,
-            doc="Where to write: {type, config, integration_id} — use posthog.destinations helpers. "
-            "Changing its type replaces the export.",
-        ),
+        DESTINATION_FIELD,
         Field("interval", str, required=True, doc="hour, day, week, or (feature-flagged) every 5/15 minutes."),
         Field("model", str, replace=True, default="events", doc="events, persons, sessions or hogql."),
         Field("paused", bool, unmanaged_when_unset=True, doc="Pause or resume; unset leaves PostHog's state."),
@@ -413,6 +406,8 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         """
         .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
 
+        A PostHog batch export: a scheduled pipeline that writes events, persons or sessions to a destination.
+
         :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
         :param project_id: The PostHog project (environment) id.
         :param name: A name for the export.
@@ -440,8 +435,7 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
             has it.
         :param verify_destination: Run PostHog's destination test, every step, before a create or a destination change;
             a failed step stops the write.
-        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
-            default one (see docs/configuration.md).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
         :param opts: Pulumi resource options (depends_on, protect, parent…).
 
         .. /generated

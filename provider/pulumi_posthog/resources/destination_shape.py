@@ -10,6 +10,7 @@ from pulumi_posthog.destinations import TYPES
 from pulumi_posthog.resources.export_secrets import paths_for
 from pulumi_posthog.resources.nested import Change, Nested
 from pulumi_posthog.resources.secret_paths import Path
+from pulumi_posthog.resources.spec import Field
 from pulumi_posthog.resources.values import is_unknown, plain, same
 
 
@@ -83,3 +84,12 @@ class Destination(Nested):
 
 
 DESTINATION = Destination()
+DESTINATION_FIELD = Field(
+    "destination",
+    dict,
+    required=True,
+    nested=DESTINATION,
+    doc="Where to write: {type, config, integration_id} — use posthog.destinations helpers. Changing its type "
+    "replaces the export.",
+)
+"""A BatchExport's ``destination`` input."""

@@ -290,14 +290,15 @@ class Integration(PostHogResource, module="posthog", name="Integration"):
         """
         .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
 
+        Credentials PostHog uses to reach a batch-export destination (e.g. an AWS role for S3).
+
         :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
         :param project_id: The PostHog project (environment) id.
         :param kind: The integration kind.
         :param config: The kind's settings, credentials included (secrets are secret).
         :param adopt_id: Manage an existing integration (its numeric id) instead of creating one; PostHog never shows
             secrets, so the configured ones are sent (upsert kinds) or taken as declared (named kinds).
-        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
-            default one (see docs/configuration.md).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
         :param opts: Pulumi resource options (depends_on, protect, parent…).
 
         .. /generated

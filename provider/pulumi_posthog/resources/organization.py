@@ -9,7 +9,7 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register, warn
 from pulumi_posthog.resources.errors import ResourceError
-from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id, setting
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
@@ -33,6 +33,8 @@ OUTPUTS = (
 )
 # Not kept: ``is_ai_training_cta_shown`` (a UI call-out flag that changes as people use PostHog; it would churn the
 # state, as the onboarding flags of ``teams`` would).
+STATS = ("bayesian", "frequentist")
+"""The statistics methods of experiments."""
 TEAM_FIELDS = ("id", "project_id", "name", "api_token")
 """What a program uses of each environment in ``teams``. PostHog also sends onboarding and UI flags that change as
 people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
@@ -47,61 +49,34 @@ class OrganizationSpec(ObjectSpec):
         Field(
             "name", str, required=True, not_blank=True, max_length=64, doc="Organization name (at most 64 characters)."
         ),
-        Field("logo_media_id", str, unmanaged_when_unset=True, uuid="", doc="Id of an uploaded logo."),
-        Field(
+        setting("logo_media_id", str, "Id of an uploaded logo.", uuid=""),
+        setting(
             IGNORED,
             bool,
-            unmanaged_when_unset=True,
-            in_body=False,
-            doc="Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
+            "Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
             "Read it from the output of the same name.",
+            in_body=False,
         ),
-        Field("enforce_2fa", bool, unmanaged_when_unset=True, doc="Require two-factor authentication."),
-        Field("members_can_invite", bool, unmanaged_when_unset=True, doc="Let members invite others."),
-        Field(
+        setting("enforce_2fa", bool, "Require two-factor authentication."),
+        setting("members_can_invite", bool, "Let members invite others."),
+        setting(
             "members_can_create_projects",
             bool,
-            unmanaged_when_unset=True,
-            doc="Let members below admin create projects (admins and owners always can).",
+            "Let members below admin create projects (admins and owners always can).",
         ),
-        Field(
-            "members_can_use_personal_api_keys",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Let non-admin members use personal API keys.",
-        ),
-        Field(
-            "allow_publicly_shared_resources",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Allow sharing dashboards and insights publicly.",
-        ),
-        Field(
-            "is_ai_data_processing_approved",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Approve AI data processing.",
-        ),
-        Field(
+        setting("members_can_use_personal_api_keys", bool, "Let non-admin members use personal API keys."),
+        setting("allow_publicly_shared_resources", bool, "Allow sharing dashboards and insights publicly."),
+        setting("is_ai_data_processing_approved", bool, "Approve AI data processing."),
+        setting(
             "is_ai_training_opted_in",
             bool,
-            unmanaged_when_unset=True,
-            doc="Allow the organization's data to be used to train PostHog AI (see the output is_ai_training_locked).",
+            "Allow the organization's data to be used to train PostHog AI (see the output is_ai_training_locked).",
         ),
-        Field(
-            "default_experiment_stats_method",
-            str,
-            unmanaged_when_unset=True,
-            choices=("bayesian", "frequentist"),
-            doc="Default statistics method of experiments.",
+        setting("default_experiment_stats_method", str, "Default statistics method of experiments.", choices=STATS),
+        setting(
+            "default_anonymize_ips", bool, "Default of 'Discard client IP data' for the organization's new projects."
         ),
-        Field(
-            "default_anonymize_ips",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Default of 'Discard client IP data' for the organization's new projects.",
-        ),
-        Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
+        setting("default_role_id", str, "Role given to new members (RBAC)."),
         adopt_id(
             "Manage an existing organization (its UUID, or '@current') instead of creating one.",
             uuid="organization",
@@ -149,7 +124,7 @@ class OrganizationSpec(ObjectSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            return self.adopt_object(ctx, "organization", client.get_organization(adopt), inputs)
+            return self.adopt(ctx, "organization", client.get_organization(adopt), inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(
             lambda: client.create_organization(body),
@@ -247,6 +222,8 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         """
         .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
 
+        A PostHog organization (created, or adopted with adopt_id) and its settings.
+
         :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
         :param name: Organization name (at most 64 characters).
         :param logo_media_id: Id of an uploaded logo.
@@ -265,8 +242,7 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         :param default_role_id: Role given to new members (RBAC).
         :param adopt_id: Manage an existing organization (its UUID, or '@current') instead of creating one.
         :param deletion_protection: While true (the default), deleting the organization fails instead of deleting it.
-        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
-            default one (see docs/configuration.md).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
         :param opts: Pulumi resource options (depends_on, protect, parent…).
 
         .. /generated

@@ -105,11 +105,12 @@ class EnvironmentsRollback(PostHogResource, module="posthog", name="Environments
         """
         .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
 
+        Triggers PostHog's environments rollback for an organization (once; it cannot be undone).
+
         :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
         :param organization_id: The organization UUID (or '@current').
         :param environment_mappings: {"<source environment id>": <target environment id>}
-        :param connection: A named PostHog connection of the stack config (posthog:connections.<name>.*); unset: the
-            default one (see docs/configuration.md).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
         :param opts: Pulumi resource options (depends_on, protect, parent…).
 
         .. /generated

@@ -216,23 +216,6 @@ class ResourceSpec:
         found = f.nested.normalize(server.get(f.read_as or name) or {}, configured)
         return f.nested.restore(found, configured, state or {})
 
-    def adopt(
-        self,
-        ctx: Context,
-        what: str,
-        current: dict[str, Any],
-        inputs: dict[str, Any],
-        update: Callable[[Any, dict[str, Any]], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """An existing object taken over (``adopt_id``): send what the program sets differently (one PATCH through
-        ``update``), with a warning naming each change; PostHog's object as it then is."""
-        changes = {k: v for k, v in self.body(inputs).items() if not same(current.get(k), v)}
-        if not changes:
-            return current
-        shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-        self.warn_adopting(ctx, what, current, shown)
-        return update(current["id"], changes)
-
     @staticmethod
     def warn_adopting(ctx: Context, what: str, current: dict[str, Any], changes: str) -> None:
         """The warning of an adoption that changes the object: which one, and what."""
