@@ -134,7 +134,7 @@ class BackfillSpec(ResourceSpec):
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         if not UUID_RE.match(id_):
-            return state, {k: v for k, v in state.items() if k not in self.outputs}
+            return self.found(state)
         try:
             server = ctx.client.get_backfill(str(state.get("project_id")), str(state.get("batch_export_id")), id_)
         except NotFoundError:
@@ -142,7 +142,7 @@ class BackfillSpec(ResourceSpec):
             # never "gone", or the next up would start a duplicate backfill.
             server = {"status": state.get("status")}
         outs = self.outs(state, id_, server.get("status"))
-        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         return self.outs(news, id_, olds.get("status"))

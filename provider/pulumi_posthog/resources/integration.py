@@ -214,7 +214,7 @@ class IntegrationSpec(ResourceSpec):
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         server = ctx.client.get_integration(str(state.get("project_id")), id_)
         outs = self.outs(server, state)
-        return outs, {k: outs[k] for k in ("project_id", "kind", "config", "adopt_id") if k in outs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""

@@ -34,7 +34,7 @@ class ObjectSpec(ResourceSpec):
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         outs = self.outputs_from(self.get_object(ctx, id_), state)
-        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """One PATCH with the settings that changed; none changed (a provider setting): the object read back."""

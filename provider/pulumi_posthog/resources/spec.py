@@ -171,6 +171,10 @@ class ResourceSpec:
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def found(self, outs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A read's answer: the outputs, and as inputs everything in them but the spec's outputs."""
+        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
+
     def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         """Inputs matching refreshed outputs, without PostHog's defaults (so a preview lists only real changes)."""
         result: dict[str, Any] = {}
