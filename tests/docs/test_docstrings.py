@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import inspect
 import sys
-from pathlib import Path
 from types import ModuleType
 
 import pulumi_posthog as posthog
@@ -14,16 +12,11 @@ import pytest
 from pulumi_posthog import catalog
 from pulumi_posthog.resources.organization import OrganizationSpec
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts import load_script
 
 
 def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_docstrings", ROOT / "scripts" / "gen_docstrings.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_docstrings", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_docstrings")
 
 
 gen = load_generator()
