@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict provider/pulumi_posthog/client provider/pulumi_posthog/resources provider/pulumi_posthog/schema
 	$(BIN)/python scripts/check_rooms.py
+	$(BIN)/python scripts/gen_docstrings.py --check
 
 format: $(STAMP)
 	$(BIN)/ruff format .

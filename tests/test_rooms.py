@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
+
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_rooms", ROOT / "scripts" / "check_rooms.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_rooms", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("check_rooms")
 
 
 def test_the_package_keeps_its_rooms() -> None:

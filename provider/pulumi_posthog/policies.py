@@ -399,6 +399,17 @@ def _bucket_in_stack(args: StackValidationArgs, report_violation: ReportViolatio
 
 _STRINGS = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
 
+
+def _setting(key: str, description: str, **schema: Any) -> PolicyConfigSchema:
+    """A policy's one setting: its JSON Schema, ``description`` last."""
+    return PolicyConfigSchema(properties={key: {**schema, "description": description}})
+
+
+def _allowed(key: str, default: list[str], description: str) -> PolicyConfigSchema:
+    """A setting listing the values a policy allows."""
+    return _setting(key, description, **_STRINGS, default=default)
+
+
 POLICIES: list[Policy] = [
     ResourceValidationPolicy(
         name="posthog-organization-enforce-2fa",
@@ -429,14 +440,11 @@ POLICIES: list[Policy] = [
         name="posthog-export-s3-encryption",
         description="PostHog S3 exports set server-side encryption (and kms_key_id for aws:kms).",
         enforcement_level=EnforcementLevel.ADVISORY,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "encryption": {
-                    "type": "string",
-                    "enum": list(ENCRYPTIONS),
-                    "description": "The encryption every S3 export must use; unset accepts either.",
-                }
-            }
+        config_schema=_setting(
+            "encryption",
+            "The encryption every S3 export must use; unset accepts either.",
+            type="string",
+            enum=list(ENCRYPTIONS),
         ),
         validate=_s3_encryption,
     ),
@@ -444,29 +452,15 @@ POLICIES: list[Policy] = [
         name="posthog-export-allowed-destinations",
         description="PostHog batch exports use an allowed destination type.",
         enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "allowedTypes": {
-                    **_STRINGS,
-                    "default": sorted(TYPES),
-                    "description": "Destination types exports may use (default: all).",
-                }
-            }
-        ),
+        config_schema=_allowed("allowedTypes", sorted(TYPES), "Destination types exports may use (default: all)."),
         validate=_allowed_destinations,
     ),
     ResourceValidationPolicy(
         name="posthog-export-allowed-intervals",
         description="PostHog batch exports run at an allowed interval.",
         enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "allowedIntervals": {
-                    **_STRINGS,
-                    "default": list(INTERVALS),
-                    "description": 'Intervals exports may use (default: all), e.g. ["hour", "day"].',
-                }
-            }
+        config_schema=_allowed(
+            "allowedIntervals", list(INTERVALS), 'Intervals exports may use (default: all), e.g. ["hour", "day"].'
         ),
         validate=_allowed_intervals,
     ),
@@ -480,15 +474,12 @@ POLICIES: list[Policy] = [
         name="posthog-backfill-max-range",
         description="PostHog backfills span a bounded period (PostHog never deduplicates backfills).",
         enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "maxDays": {
-                    "type": "number",
-                    "exclusiveMinimum": 0,
-                    "default": DEFAULT_MAX_DAYS,
-                    "description": "The longest backfill allowed, in days.",
-                }
-            }
+        config_schema=_setting(
+            "maxDays",
+            "The longest backfill allowed, in days.",
+            type="number",
+            exclusiveMinimum=0,
+            default=DEFAULT_MAX_DAYS,
         ),
         validate=_backfill_max_range,
     ),

@@ -4,9 +4,7 @@ has its page with the sections the issue asks for, links and anchors resolve, Py
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -14,6 +12,8 @@ import pulumi_posthog
 import pytest
 from pulumi_posthog import catalog
 from pulumi_posthog.resources.organization import OrganizationSpec
+
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -36,12 +36,7 @@ GUIDES = (
 
 
 def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_docs", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_docs")
 
 
 gen_docs = load_generator()

@@ -109,6 +109,8 @@ class PostHogError(Exception):
     """
 
     label: ClassVar[str] = "error"
+    advice: ClassVar[str] = ""
+    """The ``hint`` of an error whose advice never depends on the answer."""
 
     def __init__(
         self,
@@ -153,7 +155,7 @@ class PostHogError(Exception):
     # -- presentation -------------------------------------------------------------------------------------
     def hint(self) -> str:
         """What the person running the program can do about it (empty when nothing useful can be said)."""
-        return ""
+        return self.advice
 
     def summary(self) -> str:
         """The failure itself, without the request line or the hint."""
@@ -308,9 +310,7 @@ class NotFoundError(HTTPStatusError):
     """
 
     label = "not found"
-
-    def hint(self) -> str:
-        return "It does not exist, was deleted, or the key's user cannot see it"
+    advice = "It does not exist, was deleted, or the key's user cannot see it"
 
 
 class EndpointNotFoundError(HTTPStatusError):
@@ -374,15 +374,14 @@ class ServerError(HTTPStatusError):
     """5xx: PostHog (or a proxy in front of it) failed; ``retry_after`` from a Retry-After header."""
 
     label = "server error"
-
-    def hint(self) -> str:
-        return "PostHog failed to handle the request; try again later (see status.posthog.com for Cloud)"
+    advice = "PostHog failed to handle the request; try again later (see status.posthog.com for Cloud)"
 
 
 class RedirectError(HTTPStatusError):
     """3xx: never followed (a redirect could carry the key elsewhere or turn a POST into a GET)."""
 
     label = "redirected"
+    advice = "Set the PostHog host (posthog:host / POSTHOG_HOST) to the URL it redirects to"
 
     def __init__(self, *args: Any, location: str | None = None, **kwargs: Any) -> None:
         self.location = _opt(location)
@@ -390,9 +389,6 @@ class RedirectError(HTTPStatusError):
 
     def summary(self) -> str:
         return f"the server redirects to {self.location}" if self.location else "the server redirects"
-
-    def hint(self) -> str:
-        return "Set the PostHog host (posthog:host / POSTHOG_HOST) to the URL it redirects to"
 
 
 class UnexpectedResponseError(HTTPStatusError):
@@ -405,12 +401,10 @@ class ResponseTooLargeError(UnexpectedResponseError):
     """The response was bigger than the client's cap; it was not read to the end (and is never retried)."""
 
     label = "response too large"
-
-    def hint(self) -> str:
-        return (
-            "No PostHog API answer is that large: check posthog:host / POSTHOG_HOST (a proxy or another server "
-            "may be answering)"
-        )
+    advice = (
+        "No PostHog API answer is that large: check posthog:host / POSTHOG_HOST (a proxy or another server may be "
+        "answering)"
+    )
 
 
 # --- transport errors ---------------------------------------------------------------------------------------
@@ -422,14 +416,12 @@ class TransportError(PostHogError):
 
     label = "transport error"
     sent: ClassVar[bool | None] = None
+    advice = "Check the PostHog host (posthog:host / POSTHOG_HOST) and the network path to it"
 
     def _where(self) -> str:
         if self.method and self.path:
             return f"{self.method} {(self.host or '')}{self.path}"
         return super()._where()
-
-    def hint(self) -> str:
-        return "Check the PostHog host (posthog:host / POSTHOG_HOST) and the network path to it"
 
 
 class ConnectError(TransportError):
@@ -450,9 +442,7 @@ class ReadTimeout(TransportError):
 
     label = "read timed out"
     sent = True
-
-    def hint(self) -> str:
-        return "PostHog is slow or overloaded; try again later or raise the read timeout"
+    advice = "PostHog is slow or overloaded; try again later or raise the read timeout"
 
 
 class ConnectionDropped(TransportError):
@@ -467,13 +457,11 @@ class TLSError(TransportError):
 
     label = "TLS error"
     sent = None
+    advice = "Check the host's certificate, or give the client the CA bundle that signs it"
 
     def __init__(self, *args: Any, handshake: bool = False, **kwargs: Any) -> None:
         self.handshake = handshake
         super().__init__(*args, **kwargs)
-
-    def hint(self) -> str:
-        return "Check the host's certificate, or give the client the CA bundle that signs it"
 
 
 # --- ambiguous writes ---------------------------------------------------------------------------------------
@@ -488,6 +476,9 @@ class AmbiguousWriteError(PostHogError):
     """
 
     label = "outcome unknown"
+    advice = (
+        "It was not retried, so it cannot have created a duplicate; check whether the object exists before trying again"
+    )
 
     def __init__(
         self,
@@ -509,12 +500,6 @@ class AmbiguousWriteError(PostHogError):
         sent = self.sent_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         cause = f"{self.cause.label}: {self.cause.summary()}"
         return f"the request may or may not have been applied ({cause}; sent at {sent})"
-
-    def hint(self) -> str:
-        return (
-            "It was not retried, so it cannot have created a duplicate; check whether the object exists "
-            "before trying again"
-        )
 
     def __repr__(self) -> str:
         return (

@@ -134,7 +134,7 @@ class BackfillSpec(ResourceSpec):
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         if not UUID_RE.match(id_):
-            return state, {k: v for k, v in state.items() if k not in self.outputs}
+            return self.found(state)
         try:
             server = ctx.client.get_backfill(str(state.get("project_id")), str(state.get("batch_export_id")), id_)
         except NotFoundError:
@@ -142,7 +142,7 @@ class BackfillSpec(ResourceSpec):
             # never "gone", or the next up would start a duplicate backfill.
             server = {"status": state.get("status")}
         outs = self.outs(state, id_, server.get("status"))
-        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         return self.outs(news, id_, olds.get("status"))
@@ -195,10 +195,19 @@ class BatchExportBackfill(PostHogResource, module="posthog", name="BatchExportBa
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {
-            "project_id": project_id,
-            "batch_export_id": batch_export_id,
-            "start_at": start_at,
-            "end_at": end_at,
-        }
-        super().__init__("BatchExportBackfill", resource_name, inputs, opts, connection)
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        A one-off re-export of a past period through an existing batch export.
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param batch_export_id: The export to backfill (its id).
+        :param end_at: End (exclusive), not in the future.
+        :param start_at: Start: a date for daily/weekly exports, else a datetime.
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        super().__init__("BatchExportBackfill", resource_name, locals(), opts, connection)

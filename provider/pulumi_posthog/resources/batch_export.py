@@ -10,8 +10,6 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import ValidationError
-from pulumi_posthog.client.normalize import coerce_types
-from pulumi_posthog.destinations import TYPES
 from pulumi_posthog.resources import propagation, verify
 from pulumi_posthog.resources.batch_export_rules import (
     check_destination,
@@ -20,8 +18,8 @@ from pulumi_posthog.resources.batch_export_rules import (
     integration_kind_problem,
     parse_datetime,
 )
+from pulumi_posthog.resources.destination_shape import DESTINATION_FIELD, destination_patch, with_integration
 from pulumi_posthog.resources.engine import register
-from pulumi_posthog.resources.export_secrets import mark_secret, restore_omitted
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
@@ -64,18 +62,6 @@ def offset_default(name: str, interval: Any) -> int | None:
     return 0 if interval == "week" else None
 
 
-def integration_of(destination: dict[str, Any]) -> Any:
-    """The destination's integration id as an int (programs pass an Integration's ``id`` output, a string)."""
-    value = plain(destination.get("integration_id", destination.get("integration")))
-    return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
-def normalized_config(type_: str, config: dict[str, Any] | None) -> dict[str, Any]:
-    spec = TYPES.get(type_)
-    declared = spec.all_fields() if spec else None
-    return {k: v for k, v in plain(coerce_types(dict(config or {}), declared)).items() if v is not None}
-
-
 class BatchExportSpec(ResourceSpec):
     """Unset optional properties mean PostHog's defaults, except ``paused`` (PostHog pauses failing exports)."""
 
@@ -84,13 +70,7 @@ class BatchExportSpec(ResourceSpec):
     fields = (
         Field("project_id", int, required=True, replace=True, minimum=1, doc="The PostHog project (environment) id."),
         Field("name", str, required=True, doc="A name for the export."),
-        Field(
-            "destination",
-            dict,
-            required=True,
-            doc="Where to write: {type, config, integration_id} — use posthog.destinations helpers. "
-            "Changing its type replaces the export.",
-        ),
+        DESTINATION_FIELD,
         Field("interval", str, required=True, doc="hour, day, week, or (feature-flagged) every 5/15 minutes."),
         Field("model", str, replace=True, default="events", doc="events, persons, sessions or hogql."),
         Field("paused", bool, unmanaged_when_unset=True, doc="Pause or resume; unset leaves PostHog's state."),
@@ -178,10 +158,7 @@ class BatchExportSpec(ResourceSpec):
 
     # -- diff --------------------------------------------------------------------------------------------------
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
-        result = super().diff(olds, {k: v for k, v in news.items() if k != "destination"} | {"destination": None})
-        if "destination" in result.changed:
-            result.changed.remove("destination")
-        self._diff_destination(result, olds.get("destination") or {}, news.get("destination"))
+        result = super().diff(olds, news)
         interval = news.get("interval")
         for name in ("offset_day", "offset_hour"):
             new = news.get(name)
@@ -199,8 +176,7 @@ class BatchExportSpec(ResourceSpec):
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """An ``adopt_id`` that names this very export: a replacement would adopt it again, not make a new one."""
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower():
+        if self.adopts_itself(news, id_):
             return (
                 "adopt_id names this very export, so a replacement would only adopt it again. PostHog refuses to "
                 "change an export's model or destination type (products/batch_exports/.../exports.py: \"Changing "
@@ -209,22 +185,6 @@ class BatchExportSpec(ResourceSpec):
             )
         return None
 
-    @staticmethod
-    def _diff_destination(result: Diff, old: dict[str, Any], new: Any) -> None:
-        if not isinstance(new, dict):
-            if is_unknown(new):
-                result.add("destination", replace=True)
-            return
-        type_ = new.get("type")
-        if is_unknown(type_) or not same(type_, old.get("type")):
-            result.add("destination", replace=True)
-            return
-        if is_unknown(new) or not same(integration_of(new), integration_of(old)):
-            result.add("destination")
-            return
-        if config_changes(new.get("type", ""), old.get("config"), new.get("config")):
-            result.add("destination")
-
     # -- API calls ---------------------------------------------------------------------------------------------
     def body(self, inputs: dict[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {k: plain(inputs[k]) for k in SIMPLE if inputs.get(k) is not None}
@@ -232,28 +192,19 @@ class BatchExportSpec(ResourceSpec):
             if inputs.get(name) is not None:
                 body[name] = plain(inputs[name])
         destination = inputs["destination"]
-        body["destination"] = {"type": destination["type"], "config": plain(destination.get("config") or {})}
-        integration = integration_of(destination)
-        if integration is not None:
-            body["destination"]["integration_id"] = integration
+        body["destination"] = with_integration(
+            {"type": destination["type"], "config": plain(destination.get("config") or {})}, destination
+        )
         return body
 
     def outs(self, server: dict[str, Any], inputs: dict[str, Any], project_id: Any) -> dict[str, Any]:
         """Outputs: PostHog's view, with configured secrets kept (PostHog never returns them)."""
-        server_destination = server.get("destination") or {}
-        type_ = server_destination.get("type") or (inputs.get("destination") or {}).get("type", "")
-        configured = plain((inputs.get("destination") or {}).get("config") or {})
-        config = restore_omitted(type_, normalized_config(type_, server_destination.get("config")), configured)
-        destination: dict[str, Any] = {"type": type_, "config": config}
-        integration = integration_of(server_destination)
-        if integration is not None:
-            destination["integration_id"] = integration
         result: dict[str, Any] = {k: plain(server.get(k)) for k in (*SIMPLE, *OUTPUTS)}
         if "hogql_query" not in server:  # older PostHog never echoes it
             result["hogql_query"] = inputs.get("hogql_query")
         result.update(
             project_id=plain(project_id),
-            destination=destination,
+            destination=self.nested_output("destination", server, inputs),
             paused=server.get("paused"),
             offset_day=server.get("offset_day"),
             offset_hour=server.get("offset_hour"),
@@ -309,7 +260,7 @@ class BatchExportSpec(ResourceSpec):
         changes = self.diff(state, inputs).changed
         if changes:
             if not quiet:
-                ctx.warn(f"adopting batch export '{current.get('name')}' ({id_}); changing {', '.join(changes)}")
+                self.warn_adopting(ctx, "batch export", current, ", ".join(changes))
             return self.update(ctx, id_, state, inputs)
         return state
 
@@ -392,34 +343,6 @@ def write(call: Callable[[], dict[str, Any]], body: Any) -> dict[str, Any]:
         raise
 
 
-def config_changes(type_: str, old: Any, new: Any) -> dict[str, Any]:
-    """Keys to PATCH: changed values, and removed keys as PostHog's default or None (PostHog merges config, so
-    an absent key keeps its value; older PostHog refuses a null for a typed key that has a default)."""
-    spec = TYPES.get(type_)
-    old_config = normalized_config(type_, old if isinstance(old, dict) else {})
-    new_config = normalized_config(type_, new if isinstance(new, dict) else {})
-    defaults = spec.server_defaults if spec else {}
-    changes = {k: v for k, v in new_config.items() if not same(old_config.get(k, defaults.get(k)), v)}
-    for key, value in old_config.items():
-        if key in new_config or (key in defaults and same(defaults[key], value)):
-            continue
-        changes[key] = defaults.get(key)
-    return changes
-
-
-def destination_patch(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """A PATCH ``destination``: ``type`` and the changed ``config`` keys, and always the integration (PostHog
-    drops it from Databricks/BigQuery/AzureBlob/Redshift exports on a PATCH without it)."""
-    patch: dict[str, Any] = {
-        "type": new["type"],
-        "config": config_changes(new["type"], old.get("config"), new.get("config")),
-    }
-    integration = integration_of(new)
-    if integration is not None:
-        patch["integration_id"] = integration
-    return patch
-
-
 def olds_as_server(olds: dict[str, Any]) -> dict[str, Any]:
     """The last known state in PostHog's shape (to build outputs without another GET)."""
     destination = dict(olds.get("destination") or {})
@@ -440,15 +363,6 @@ def _integration_reference(destination: Any) -> tuple[Any, str | None]:
         return destination, None
     kind = vars(reference).get("posthog_kind")
     return {**destination, "integration_id": reference.id}, kind
-
-
-def _secret_destination(destination: Any) -> Any:
-    """The destination with its type's secret config values (token, password, keys…) made Pulumi secrets."""
-    if not isinstance(destination, dict):
-        return pulumi.Output.secret(destination) if isinstance(destination, pulumi.Output) else destination
-    type_ = destination.get("type")
-    config = destination.get("config")
-    return {**destination, "config": mark_secret(type_, config)} if config is not None else destination
 
 
 class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
@@ -489,7 +403,42 @@ class BatchExport(PostHogResource, module="posthog", name="BatchExport"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        destination, inputs["integration_kind"] = _integration_reference(destination)
-        inputs["destination"] = _secret_destination(destination)
-        super().__init__("BatchExport", resource_name, inputs, opts, connection)
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        A PostHog batch export: a scheduled pipeline that writes events, persons or sessions to a destination.
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param name: A name for the export.
+        :param destination: Where to write: {type, config, integration_id} — use posthog.destinations helpers. Changing
+            its type replaces the export.
+        :param interval: hour, day, week, or (feature-flagged) every 5/15 minutes.
+        :param model: events, persons, sessions or hogql.
+        :param paused: Pause or resume; unset leaves PostHog's state.
+        :param start_at: Schedule start (ISO 8601).
+        :param end_at: Schedule end (ISO 8601).
+        :param hogql_query: model='hogql': the HogQL SELECT whose rows are exported (PostHog's hogql-batch-exports
+            flag). Newest PostHog takes it on 'events' only for projects that already have such an export.
+        :param hogql_modifiers: model='hogql': HogQL modifiers for the query, e.g. {'convertToProjectTimezone': False}.
+        :param primary_key: model='hogql': the result column(s) that identify a row; required with
+            incremental_mode='MERGE'.
+        :param version_key: model='hogql': the result column(s) that version a row.
+        :param incremental_mode: APPEND, or MERGE (model='hogql' with a primary_key): rows are merged by their primary
+            key.
+        :param filters: Event/person/HogQL property filters.
+        :param timezone: IANA time zone of the schedule.
+        :param offset_day: Weekly exports: day of week (0 = Sunday).
+        :param offset_hour: Daily/weekly exports: hour of day (0-23).
+        :param adopt_id: Manage an existing export (its UUID) instead of creating one.
+        :param allow_legacy_s3: Let the legacy 'S3' destination type through check, for a self-hosted PostHog that still
+            has it.
+        :param verify_destination: Run PostHog's destination test, every step, before a create or a destination change;
+            a failed step stops the write.
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        destination, integration_kind = _integration_reference(destination)
+        super().__init__("BatchExport", resource_name, locals(), opts, connection)

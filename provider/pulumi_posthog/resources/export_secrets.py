@@ -1,4 +1,4 @@
-"""A destination's secrets at any depth: where they are, restoring the ones PostHog omits, marking them secret."""
+"""A destination's secrets at any depth: where they are (its type's declared paths and PostHog's secret names)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pulumi
 
 from pulumi_posthog.destinations import TYPES
 from pulumi_posthog.resources import secret_paths
+from pulumi_posthog.resources.program import secret_at
 from pulumi_posthog.resources.secret_paths import Path
 
 
@@ -21,11 +22,6 @@ def paths_for(type_: Any, config: Any) -> list[Path]:
     return found
 
 
-def restore_omitted(type_: Any, server_config: dict[str, Any], configured: Any) -> dict[str, Any]:
-    """PostHog's config with the configured secrets back in place (PostHog never returns them, at any depth)."""
-    return secret_paths.restore(server_config, configured, paths_for(type_, configured))
-
-
 def mark_secret(type_: Any, config: Any) -> Any:
     """The program's config with each secret a Pulumi secret; an Output standing on a secret path becomes secret
     whole (the secret inside cannot be reached alone). An unknown type makes the whole config secret."""
@@ -33,9 +29,4 @@ def mark_secret(type_: Any, config: Any) -> Any:
         return None
     if not isinstance(type_, str):
         return pulumi.Output.secret(config)
-    return secret_paths.wrap(
-        config,
-        paths_for(type_, config),
-        secret=pulumi.Output.secret,
-        opaque=lambda value: isinstance(value, pulumi.Output),
-    )
+    return secret_at(config, paths_for(type_, config))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -16,9 +17,11 @@ from pulumi_posthog.resources import propagation
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
 from pulumi_posthog.resources.integration_rules import KINDS, changed_keys, check_config, identity, is_named
-from pulumi_posthog.resources.program import PostHogResource, secret_values
+from pulumi_posthog.resources.nested import Change, Nested
+from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.reconcile import replay, write_once
-from pulumi_posthog.resources.spec import Context, Diff, Field, ResourceSpec
+from pulumi_posthog.resources.secret_paths import Path
+from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import is_unknown, plain, same
 
 SUFFIX_LEN = 7
@@ -49,6 +52,32 @@ def secret_keys(kind: Any) -> frozenset[str]:
     return INTEGRATION_SECRETS.get(kind, frozenset()) if isinstance(kind, str) else frozenset()
 
 
+class Settings(Nested):
+    """An integration's ``config``: a change of a named kind, or of an upsert kind's identity, is a replacement;
+    its kind's secrets are top-level keys. PostHog's answer keeps the configured secrets and what it omits."""
+
+    def change(self, old: dict[str, Any], new: dict[str, Any], news: Mapping[str, Any]) -> Change:
+        kind = news.get("kind")
+        if is_unknown(new):
+            return "replace"
+        if not isinstance(kind, str) or not changed_keys(kind, new, old):
+            return "same"
+        if is_named(kind, new) or not same(identity(kind, new), identity(kind, old)):
+            return "replace"
+        return "update"
+
+    def secret_paths(self, value: Any, context: Mapping[str, Any]) -> list[Path]:
+        return [(key,) for key in sorted(secret_keys(context.get("kind")))]
+
+    def restore(self, value: Any, configured: dict[str, Any], context: Mapping[str, Any]) -> Any:
+        """The configured secrets win (PostHog never shows them), and configured keys PostHog omits are kept."""
+        config = dict(value)
+        for key in secret_keys(context.get("kind")) | (set(configured) - set(config)):
+            if configured.get(key) is not None:
+                config[key] = configured[key]
+        return config
+
+
 class IntegrationSpec(ResourceSpec):
     """Named kinds are replaced on any change (under a fresh suffixed name); upsert kinds update in place."""
 
@@ -61,6 +90,7 @@ class IntegrationSpec(ResourceSpec):
             "config",
             dict,
             required=True,
+            nested=Settings(),
             doc="The kind's settings, credentials included (secrets are secret).",
         ),
         Field(
@@ -96,34 +126,12 @@ class IntegrationSpec(ResourceSpec):
             return news, [CheckFailure("config", "config.name is too long (at most 192 characters).")]
         return {**news, "config": {**config, "name": autoname(base, previous)}}, []
 
-    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
-        result = super().diff(olds, {**news, "config": None})
-        kind = news.get("kind")
-        new_config, old_config = news.get("config"), olds.get("config") or {}
-        if is_unknown(new_config):
-            result.add("config", replace=True)
-            return result
-        if not isinstance(new_config, dict) or not isinstance(kind, str):
-            return result
-        if not changed_keys(kind, new_config, old_config):
-            return result
-        if is_named(kind, new_config):
-            result.add("config", replace=True)
-        else:
-            result.add("config", replace=not same(identity(kind, new_config), identity(kind, old_config)))
-        return result
-
     def outs(self, server: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         kind = server.get("kind") or inputs.get("kind")
-        config = dict(server.get("config") or {})
-        configured = plain(inputs.get("config") or {})
-        for key in secret_keys(kind) | (set(configured) - set(config)):
-            if configured.get(key) is not None:
-                config[key] = configured[key]
         result = {
             "project_id": plain(inputs.get("project_id")),
             "kind": kind,
-            "config": config,
+            "config": self.nested_output("config", server, inputs, {"kind": kind}),
             "adopt_id": inputs.get("adopt_id"),
             **{k: server.get(k) for k in OUTPUTS},
         }
@@ -135,25 +143,16 @@ class IntegrationSpec(ResourceSpec):
         if inputs.get("adopt_id"):
             return self._adopt(ctx, str(inputs["adopt_id"]), inputs)
 
-        def post() -> dict[str, Any]:
-            # PostHog checks a role (assume-role) and a database host (DNS) live: a new one may need a while.
-            return propagation.create_integration(
-                lambda: client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-
         if is_named(kind, config):
             created, _ = write_once(
-                post,
+                lambda: _post(ctx, project, kind, config),
                 lambda: client.list_integrations(project, kind),
                 lambda i: (i.get("config") or {}).get("name") == config.get("name"),
                 f"{kind} integration '{config.get('name')}'",
             )
         else:
             # Upsert kinds: a second POST with the same identity overwrites the same row, so replaying is safe.
-            created = replay(post)
+            created = replay(lambda: _post(ctx, project, kind, config))
         return str(created["id"]), self.outs(created, inputs)
 
     def _adopt(self, ctx: Context, id_: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -197,14 +196,7 @@ class IntegrationSpec(ResourceSpec):
                 f"({_listing(differs, shown)} in PostHog). Make the program's config match, or adopt another id."
             )
         ctx.warn(f"adopting {label}: sending the configured credentials (PostHog never shows them)")
-        posted = replay(
-            lambda: propagation.create_integration(
-                lambda: ctx.client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-        )
+        posted = replay(lambda: _post(ctx, project, kind, config))
         if str(posted.get("id")) != id_:
             raise AdoptionError(
                 f"adopt_id {id_}: sending the program's {kind} config to PostHog wrote integration "
@@ -215,15 +207,14 @@ class IntegrationSpec(ResourceSpec):
         return id_, self.outs(posted, inputs)
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+        if self.adopts_itself(news, id_):
             return "adopt_id names this very integration, so a replacement would only adopt it again"
         return None
 
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         server = ctx.client.get_integration(str(state.get("project_id")), id_)
         outs = self.outs(server, state)
-        return outs, {k: outs[k] for k in ("project_id", "kind", "config", "adopt_id") if k in outs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Upsert kinds only (named kinds are replaced): POST again and expect the same row back."""
@@ -237,14 +228,7 @@ class IntegrationSpec(ResourceSpec):
                     "integration with the new config."
                 )
             return {**olds, "adopt_id": news.get("adopt_id")}
-        server = replay(
-            lambda: propagation.create_integration(
-                lambda: ctx.client.create_integration(project, kind, config),
-                kind,
-                config,
-                lambda: _organization(ctx, project),
-            )
-        )
+        server = replay(lambda: _post(ctx, project, kind, config))
         if str(server.get("id")) != str(id_):
             raise RuntimeError(
                 f"updating {kind} integration {id_} created another row ({server.get('id')}) instead of "
@@ -263,6 +247,14 @@ class IntegrationSpec(ResourceSpec):
                     "on this integration (pass its id as destination integration_id) so they are changed first."
                 ) from None
             raise
+
+
+def _post(ctx: Context, project: Any, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """One POST of the integration (PostHog upserts the upsert kinds). PostHog checks a role (assume-role) and a
+    database host (DNS) live: a new one may need a while."""
+    return propagation.create_integration(
+        lambda: ctx.client.create_integration(project, kind, config), kind, config, lambda: _organization(ctx, project)
+    )
 
 
 def _organization(ctx: Context, project: Any) -> str | None:
@@ -295,7 +287,23 @@ class Integration(PostHogResource, module="posthog", name="Integration"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {"project_id": project_id, "kind": kind, "config": secret_values(config, secret_keys(kind))}
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        Credentials PostHog uses to reach a batch-export destination (e.g. an AWS role for S3).
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param project_id: The PostHog project (environment) id.
+        :param kind: The integration kind.
+        :param config: The kind's settings, credentials included (secrets are secret).
+        :param adopt_id: Manage an existing integration (its numeric id) instead of creating one; PostHog never shows
+            secrets, so the configured ones are sent (upsert kinds) or taken as declared (named kinds).
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        inputs: dict[str, Any] = {"project_id": project_id, "kind": kind, "config": config}
         if adopt_id is not None:
             inputs["adopt_id"] = str(adopt_id) if isinstance(adopt_id, int) else adopt_id
         super().__init__("Integration", resource_name, inputs, opts, connection)

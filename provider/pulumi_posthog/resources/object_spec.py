@@ -22,9 +22,19 @@ class ObjectSpec(ResourceSpec):
     def delete_object(self, ctx: Context, id_: str) -> None:
         raise NotImplementedError
 
+    def adopt(self, ctx: Context, what: str, current: dict[str, Any], inputs: dict[str, Any]) -> tuple[str, Any]:
+        """A create that takes ``current`` over (``adopt_id``): one PATCH of what the program sets differently, with
+        a warning naming each change; its id and outputs."""
+        changes = {k: v for k, v in self.body(inputs).items() if not same(current.get(k), v)}
+        if changes:
+            shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
+            self.warn_adopting(ctx, what, current, shown)
+            current = self.patch_object(ctx, current["id"], changes)
+        return str(current["id"]), self.outputs_from(current, inputs)
+
     def read(self, ctx: Context, id_: str, state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         outs = self.outputs_from(self.get_object(ctx, id_), state)
-        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
+        return self.found(outs)
 
     def update(self, ctx: Context, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """One PATCH with the settings that changed; none changed (a provider setting): the object read back."""
@@ -42,6 +52,11 @@ def adopt_id(doc: str, **options: Any) -> Field:
     """The provider-only ``adopt_id`` input: manage an existing object instead of creating one (a replacement when
     it names another)."""
     return Field("adopt_id", str, replace=True, provider_only=True, doc=doc, **options)
+
+
+def setting(name: str, kind: type, doc: str, **options: Any) -> Field:
+    """A setting PostHog (and people in its UI) keep as they have it while the program leaves it unset."""
+    return Field(name, kind, unmanaged_when_unset=True, doc=doc, **options)
 
 
 def organization_id(doc: str = "The organization UUID (or '@current').", **options: Any) -> Field:

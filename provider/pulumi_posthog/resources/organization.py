@@ -9,12 +9,11 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.resources.engine import register, warn
 from pulumi_posthog.resources.errors import ResourceError
-from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id, setting
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Diff, Field
-from pulumi_posthog.resources.values import is_unknown
 
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
@@ -34,6 +33,8 @@ OUTPUTS = (
 )
 # Not kept: ``is_ai_training_cta_shown`` (a UI call-out flag that changes as people use PostHog; it would churn the
 # state, as the onboarding flags of ``teams`` would).
+STATS = ("bayesian", "frequentist")
+"""The statistics methods of experiments."""
 TEAM_FIELDS = ("id", "project_id", "name", "api_token")
 """What a program uses of each environment in ``teams``. PostHog also sends onboarding and UI flags that change as
 people use PostHog (~350 bytes an environment in all): kept, they would bloat and churn the state."""
@@ -48,61 +49,34 @@ class OrganizationSpec(ObjectSpec):
         Field(
             "name", str, required=True, not_blank=True, max_length=64, doc="Organization name (at most 64 characters)."
         ),
-        Field("logo_media_id", str, unmanaged_when_unset=True, uuid="", doc="Id of an uploaded logo."),
-        Field(
+        setting("logo_media_id", str, "Id of an uploaded logo.", uuid=""),
+        setting(
             IGNORED,
             bool,
-            unmanaged_when_unset=True,
-            in_body=False,
-            doc="Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
+            "Ignored (a warning): newest PostHog made it read only, each user now picks member-join emails. "
             "Read it from the output of the same name.",
+            in_body=False,
         ),
-        Field("enforce_2fa", bool, unmanaged_when_unset=True, doc="Require two-factor authentication."),
-        Field("members_can_invite", bool, unmanaged_when_unset=True, doc="Let members invite others."),
-        Field(
+        setting("enforce_2fa", bool, "Require two-factor authentication."),
+        setting("members_can_invite", bool, "Let members invite others."),
+        setting(
             "members_can_create_projects",
             bool,
-            unmanaged_when_unset=True,
-            doc="Let members below admin create projects (admins and owners always can).",
+            "Let members below admin create projects (admins and owners always can).",
         ),
-        Field(
-            "members_can_use_personal_api_keys",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Let non-admin members use personal API keys.",
-        ),
-        Field(
-            "allow_publicly_shared_resources",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Allow sharing dashboards and insights publicly.",
-        ),
-        Field(
-            "is_ai_data_processing_approved",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Approve AI data processing.",
-        ),
-        Field(
+        setting("members_can_use_personal_api_keys", bool, "Let non-admin members use personal API keys."),
+        setting("allow_publicly_shared_resources", bool, "Allow sharing dashboards and insights publicly."),
+        setting("is_ai_data_processing_approved", bool, "Approve AI data processing."),
+        setting(
             "is_ai_training_opted_in",
             bool,
-            unmanaged_when_unset=True,
-            doc="Allow the organization's data to be used to train PostHog AI (see the output is_ai_training_locked).",
+            "Allow the organization's data to be used to train PostHog AI (see the output is_ai_training_locked).",
         ),
-        Field(
-            "default_experiment_stats_method",
-            str,
-            unmanaged_when_unset=True,
-            choices=("bayesian", "frequentist"),
-            doc="Default statistics method of experiments.",
+        setting("default_experiment_stats_method", str, "Default statistics method of experiments.", choices=STATS),
+        setting(
+            "default_anonymize_ips", bool, "Default of 'Discard client IP data' for the organization's new projects."
         ),
-        Field(
-            "default_anonymize_ips",
-            bool,
-            unmanaged_when_unset=True,
-            doc="Default of 'Discard client IP data' for the organization's new projects.",
-        ),
-        Field("default_role_id", str, unmanaged_when_unset=True, doc="Role given to new members (RBAC)."),
+        setting("default_role_id", str, "Role given to new members (RBAC)."),
         adopt_id(
             "Manage an existing organization (its UUID, or '@current') instead of creating one.",
             uuid="organization",
@@ -125,12 +99,9 @@ class OrganizationSpec(ObjectSpec):
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """An ``adopt_id`` that names the managed organization itself: adopting it again would give it back."""
-        adopt = news.get("adopt_id")
-        if not isinstance(adopt, str) or is_unknown(adopt):
-            return None
-        if adopt.lower() == str(id_).lower():
+        if self.adopts_itself(news, id_):
             return "adopt_id names the organization it already manages"
-        if adopt == "@current":
+        if news.get("adopt_id") == "@current":
             return "adopt_id '@current' is checked at `pulumi up` to be the organization it already manages"
         return None
 
@@ -153,10 +124,7 @@ class OrganizationSpec(ObjectSpec):
         body = self.body(inputs)
         adopt = inputs.get("adopt_id")
         if adopt:
-            current = self.adopt(
-                ctx, "organization", client.get_organization(adopt), inputs, client.update_organization
-            )
-            return str(current["id"]), self.outputs_from(current, inputs)
+            return self.adopt(ctx, "organization", client.get_organization(adopt), inputs)
         what = f"organization '{body['name']}'"
         created, _ = create_once(
             lambda: client.create_organization(body),
@@ -251,5 +219,32 @@ class Organization(PostHogResource, module="posthog", name="Organization"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        super().__init__("Organization", resource_name, inputs, opts, connection)
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        A PostHog organization (created, or adopted with adopt_id) and its settings.
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param name: Organization name (at most 64 characters).
+        :param logo_media_id: Id of an uploaded logo.
+        :param is_member_join_email_enabled: Ignored (a warning): newest PostHog made it read only, each user now picks
+            member-join emails. Read it from the output of the same name.
+        :param enforce_2fa: Require two-factor authentication.
+        :param members_can_invite: Let members invite others.
+        :param members_can_create_projects: Let members below admin create projects (admins and owners always can).
+        :param members_can_use_personal_api_keys: Let non-admin members use personal API keys.
+        :param allow_publicly_shared_resources: Allow sharing dashboards and insights publicly.
+        :param is_ai_data_processing_approved: Approve AI data processing.
+        :param is_ai_training_opted_in: Allow the organization's data to be used to train PostHog AI (see the output
+            is_ai_training_locked).
+        :param default_experiment_stats_method: Default statistics method of experiments.
+        :param default_anonymize_ips: Default of 'Discard client IP data' for the organization's new projects.
+        :param default_role_id: Role given to new members (RBAC).
+        :param adopt_id: Manage an existing organization (its UUID, or '@current') instead of creating one.
+        :param deletion_protection: While true (the default), deleting the organization fails instead of deleting it.
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        super().__init__("Organization", resource_name, locals(), opts, connection)

@@ -8,22 +8,24 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from pulumi_posthog.resources import secret_paths
 from pulumi_posthog.resources.connection import check_name
 from pulumi_posthog.resources.engine import PostHogProvider, spec_for
+from pulumi_posthog.resources.secret_paths import Path
 
 
-def secret_values(config: Any, keys: Iterable[str]) -> Any:
-    """``config`` with the values of ``keys`` made Pulumi secrets (the whole config if it is an Output)."""
-    keys = set(keys)
-    if isinstance(config, pulumi.Output):
-        return pulumi.Output.secret(config)
-    if not isinstance(config, Mapping):
-        return config
-    return {k: pulumi.Output.secret(v) if k in keys and v is not None else v for k, v in config.items()}
+def secret_at(value: Any, paths: Iterable[Path]) -> Any:
+    """``value`` with what stands at each path made a Pulumi secret; an Output on the way (it cannot be looked
+    into) is made secret whole."""
+    return secret_paths.wrap(
+        value, paths, secret=pulumi.Output.secret, opaque=lambda found: isinstance(found, pulumi.Output)
+    )
 
 
 class PostHogResource(Resource):
-    """Base of the public resource classes; ``connection`` selects a named PostHog (see docs/configuration)."""
+    """Base of the public resource classes; ``connection`` selects a named PostHog (see docs/configuration). The
+    secrets of nested inputs (``Field.nested``) are made Pulumi secrets here. ``inputs`` may be the constructor's
+    ``locals()``: only the spec's fields are kept."""
 
     def __init__(
         self,
@@ -38,6 +40,10 @@ class PostHogResource(Resource):
             raise ValueError(f"connection {connection!r} {problem}")
         spec = spec_for(spec_name)
         props: dict[str, Any] = {f.name: None for f in spec.fields}
+        given = {k: v for k, v in inputs.items() if v is not None and k in props}
         props.update({name: None for name in spec.outputs})
-        props.update({k: v for k, v in inputs.items() if v is not None})
+        props.update(given)
+        for f in spec.fields:
+            if f.nested is not None and props[f.name] is not None:
+                props[f.name] = secret_at(props[f.name], f.nested.secret_paths(props[f.name], inputs))
         super().__init__(PostHogProvider(spec_name, connection), resource_name, props, opts)

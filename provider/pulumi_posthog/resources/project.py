@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckFailure
 from pulumi_posthog.resources.batch_export_rules import timezones
 from pulumi_posthog.resources.engine import register
 from pulumi_posthog.resources.errors import ResourceError
-from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id, organization_id
+from pulumi_posthog.resources.object_spec import ObjectSpec, adopt_id, organization_id, setting
 from pulumi_posthog.resources.program import PostHogResource
 from pulumi_posthog.resources.protection import deletion_protection
 from pulumi_posthog.resources.reconcile import Lookup, create_once
@@ -40,10 +40,10 @@ class ProjectSpec(ObjectSpec):
             max_length=NAME_MAX,
             doc=f"Project name (at most {NAME_MAX} characters).",
         ),
-        Field("product_description", str, unmanaged_when_unset=True, doc="What the project's product is."),
-        Field("timezone", str, unmanaged_when_unset=True, doc="IANA time zone of the project's dates (PostHog: UTC)."),
-        Field("anonymize_ips", bool, unmanaged_when_unset=True, doc="Discard client IP data."),
-        Field("app_urls", list, unmanaged_when_unset=True, doc="The app's URLs (toolbar and heatmaps)."),
+        setting("product_description", str, "What the project's product is."),
+        setting("timezone", str, "IANA time zone of the project's dates (PostHog: UTC)."),
+        setting("anonymize_ips", bool, "Discard client IP data."),
+        setting("app_urls", list, "The app's URLs (toolbar and heatmaps)."),
         adopt_id("Manage an existing project of the organization (its id) instead of creating one."),
         deletion_protection("project"),
     )
@@ -63,8 +63,7 @@ class ProjectSpec(ObjectSpec):
         return news, failures
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
-        adopt = news.get("adopt_id")
-        if isinstance(adopt, str) and not is_unknown(adopt) and adopt == str(id_):
+        if self.adopts_itself(news, id_):
             return "adopt_id names the project it already manages"
         return None
 
@@ -76,8 +75,7 @@ class ProjectSpec(ObjectSpec):
         if adopt:
             current = client.get_project(adopt)
             _same_organization(ctx, org, current)
-            current = self.adopt(ctx, "project", current, inputs, client.update_project)
-            return str(current["id"]), self.outputs_from(current, inputs)
+            return self.adopt(ctx, "project", current, inputs)
         created, _ = create_once(
             lambda: client.create_organization_project(org, body),
             Lookup(
@@ -149,5 +147,23 @@ class Project(PostHogResource, module="posthog", name="Project"):
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {k: v for k, v in locals().items() if k in {f.name for f in SPEC.fields}}
-        super().__init__("Project", resource_name, inputs, opts, connection)
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        A PostHog project in an organization (created, or adopted with adopt_id) and its settings.
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param organization_id: The organization UUID (or '@current') the project belongs to.
+        :param name: Project name (at most 200 characters).
+        :param product_description: What the project's product is.
+        :param timezone: IANA time zone of the project's dates (PostHog: UTC).
+        :param anonymize_ips: Discard client IP data.
+        :param app_urls: The app's URLs (toolbar and heatmaps).
+        :param adopt_id: Manage an existing project of the organization (its id) instead of creating one.
+        :param deletion_protection: While true (the default), deleting the project fails instead of deleting it.
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        super().__init__("Project", resource_name, locals(), opts, connection)

@@ -102,5 +102,17 @@ class EnvironmentsRollback(PostHogResource, module="posthog", name="Environments
         connection: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        inputs = {"organization_id": organization_id, "environment_mappings": environment_mappings}
-        super().__init__("EnvironmentsRollback", resource_name, inputs, opts, connection)
+        """
+        .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+        Triggers PostHog's environments rollback for an organization (once; it cannot be undone).
+
+        :param resource_name: The name of the resource in the Pulumi program (unique per type in the stack).
+        :param organization_id: The organization UUID (or '@current').
+        :param environment_mappings: {"<source environment id>": <target environment id>}
+        :param connection: A named PostHog connection (stack config posthog:connections.<name>); unset: the default one.
+        :param opts: Pulumi resource options (depends_on, protect, parent…).
+
+        .. /generated
+        """
+        super().__init__("EnvironmentsRollback", resource_name, locals(), opts, connection)

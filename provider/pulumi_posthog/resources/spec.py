@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pulumi.dynamic import CheckFailure
 
 from pulumi_posthog.client import PostHogClient
+from pulumi_posthog.resources.nested import Nested
 from pulumi_posthog.resources.values import MISSING, is_unknown, plain, same
 
 Normalizer = Callable[[Any], Any]
@@ -45,6 +46,8 @@ class Field:
     """The key PostHog's answer holds it under, when not ``name`` (e.g. ``organization`` for ``organization_id``)."""
     doc: str = ""
     normalize: Normalizer = plain
+    nested: Nested | None = None
+    """A dict with its own rules (its diff, PostHog's answer normalized, its secrets): see ``Nested``."""
 
 
 @dataclass
@@ -99,9 +102,12 @@ class ResourceSpec:
 
     # -- diff --------------------------------------------------------------------------------------------------
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
-        """Compare each input with the last known state; unknowns count as changes."""
+        """Compare each input with the last known state; unknowns count as changes. Nested inputs come last,
+        each through its own ``Nested.change``."""
         result = Diff()
         for f in self.fields:
+            if f.nested is not None:
+                continue
             new = news.get(f.name, MISSING)
             old = olds.get(f.name, MISSING)
             if new is MISSING or new is None:
@@ -115,7 +121,27 @@ class ResourceSpec:
                 old = f.default if f.default is not MISSING else None
             if not same(f.normalize(new), f.normalize(old)):
                 result.add(f.name, f.replace)
+        for f in self.fields:
+            if f.nested is not None:
+                self._diff_nested(result, f, f.nested, olds, news)
         return result
+
+    @staticmethod
+    def _diff_nested(result: Diff, f: Field, nested: Nested, olds: dict[str, Any], news: dict[str, Any]) -> None:
+        new = news.get(f.name)
+        if not isinstance(new, dict):
+            if is_unknown(new):
+                result.add(f.name, replace=True)
+            return
+        change = nested.change(olds.get(f.name) or {}, new, news)
+        if change != "same":
+            result.add(f.name, replace=f.replace or change == "replace")
+
+    @staticmethod
+    def adopts_itself(news: dict[str, Any], id_: str) -> bool:
+        """Whether a known ``adopt_id`` names the object ``id_`` itself (UUIDs compared case-insensitively)."""
+        adopt = news.get("adopt_id")
+        return isinstance(adopt, str) and not is_unknown(adopt) and adopt.lower() == str(id_).lower()
 
     def lands_on(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
         """Why a create from ``news`` would give back the object ``id_`` itself (it adopts it, or upserts onto it),
@@ -136,6 +162,10 @@ class ResourceSpec:
 
     def delete(self, ctx: Context, id_: str, state: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def found(self, outs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A read's answer: the outputs, and as inputs everything in them but the spec's outputs."""
+        return outs, {k: v for k, v in outs.items() if k not in self.outputs}
 
     def inputs_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         """Inputs matching refreshed outputs, without PostHog's defaults (so a preview lists only real changes)."""
@@ -172,22 +202,20 @@ class ResourceSpec:
         result.update({k: server.get(k) for k in self.outputs})
         return {k: v for k, v in result.items() if v is not None}
 
-    def adopt(
-        self,
-        ctx: Context,
-        what: str,
-        current: dict[str, Any],
-        inputs: dict[str, Any],
-        update: Callable[[Any, dict[str, Any]], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """An existing object taken over (``adopt_id``): send what the program sets differently (one PATCH through
-        ``update``), with a warning naming each change; PostHog's object as it then is."""
-        changes = {k: v for k, v in self.body(inputs).items() if not same(current.get(k), v)}
-        if not changes:
-            return current
-        shown = ", ".join(f"{k}: {current.get(k)!r} → {v!r}" for k, v in changes.items())
-        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {shown}")
-        return update(current["id"], changes)
+    def nested_output(self, name: str, server: dict[str, Any], inputs: dict[str, Any], state: Any = None) -> Any:
+        """Nested input ``name`` as PostHog answers it (normalized), with the configured secrets PostHog never
+        returns put back; where they are may depend on ``state`` (the outputs being built: a kind)."""
+        f = self.field(name)
+        if f.nested is None:
+            raise KeyError(f"{name} is not a nested input")
+        configured = plain(inputs.get(name) or {})
+        found = f.nested.normalize(server.get(f.read_as or name) or {}, configured)
+        return f.nested.restore(found, configured, state or {})
+
+    @staticmethod
+    def warn_adopting(ctx: Context, what: str, current: dict[str, Any], changes: str) -> None:
+        """The warning of an adoption that changes the object: which one, and what."""
+        ctx.warn(f"adopting {what} '{current.get('name')}' ({current['id']}); changing {changes}")
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         """How a message names the object, e.g. ``BatchExport 'nightly' (0192…)``."""
