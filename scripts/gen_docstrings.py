@@ -1,4 +1,5 @@
-"""Write the ``:param`` lines of public docstrings from the field docs (each resource class's ``__init__``).
+"""Write the ``:param`` lines of public docstrings from the field docs (each resource class's ``__init__``, each
+destination helper).
 
 The lines stand between two reST comments, ``.. generated:params`` and ``.. /generated``; the rest of a docstring is
 written by hand (a function without a docstring gets one). The resources come from ``pulumi_posthog.catalog``, their
@@ -54,6 +55,15 @@ def resource_targets() -> list[Target]:
         params = {**COMMON, **{f.name: f.doc for f in spec.fields}}
         found.append(Target(getattr(posthog, name).__init__, params, spec.doc))
     return found
+
+
+def destination_targets() -> list[Target]:
+    """Each destination helper (``posthog.destinations.<Type>``), its parameters documented from ``CONFIG_DOCS``
+    (the same text the JSON Schema and docs/destinations.md carry) and ``INTEGRATION_ID_DOC``."""
+    from pulumi_posthog import destinations
+
+    params = {**destinations.CONFIG_DOCS, "integration_id": destinations.INTEGRATION_ID_DOC}
+    return [Target(getattr(destinations, name), params) for name in destinations.TYPES]
 
 
 def param_lines(function: Callable[..., Any], docs: Mapping[str, str], indent: str) -> list[str]:
@@ -153,7 +163,7 @@ def write(targets: Iterable[tuple[Any, ...]]) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    targets = resource_targets()
+    targets = resource_targets() + destination_targets()
     if "--check" in argv:
         out_of_date = stale(targets)
         for line in out_of_date:

@@ -325,7 +325,24 @@ def AwsS3(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Amazon S3 through an ``aws-s3`` Integration (role or access keys)."""
+    """Amazon S3 through an ``aws-s3`` Integration (role or access keys).
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param bucket_name: The bucket the files are written to.
+    :param region: The bucket's region (e.g. us-east-1).
+    :param prefix: Prefix of the object names written (a folder path such as events/).
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param file_format: JSONLines (PostHog's default) or Parquet.
+    :param compression: File compression: Parquet takes zstd, lz4, snappy, gzip, brotli; JSONLines takes gzip, brotli.
+    :param encryption: Server-side encryption: AES256 or aws:kms.
+    :param kms_key_id: With encryption aws:kms: the KMS key id.
+    :param max_file_size_mb: Split the export into files of at most this many MB.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("AwsS3", integration_id, dict(locals()))
 
 
@@ -342,7 +359,23 @@ def S3Compatible(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """S3-compatible storage (R2, Spaces, MinIO…) through an ``s3-compatible`` Integration."""
+    """S3-compatible storage (R2, Spaces, MinIO…) through an ``s3-compatible`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param bucket_name: The bucket the files are written to.
+    :param region: The bucket's region (e.g. us-east-1).
+    :param prefix: Prefix of the object names written (a folder path such as events/).
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param file_format: JSONLines (PostHog's default) or Parquet.
+    :param compression: File compression: Parquet takes zstd, lz4, snappy, gzip, brotli; JSONLines takes gzip, brotli.
+    :param max_file_size_mb: Split the export into files of at most this many MB.
+    :param use_virtual_style_addressing: Address the bucket as <bucket>.<endpoint> instead of <endpoint>/<bucket>.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("S3Compatible", integration_id, dict(locals()))
 
 
@@ -362,7 +395,26 @@ def S3(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Legacy ``S3`` with inline keys: only older (2025-era) PostHog accepts it."""
+    """Legacy ``S3`` with inline keys: only older (2025-era) PostHog accepts it.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param bucket_name: The bucket the files are written to.
+    :param region: The bucket's region (e.g. us-east-1).
+    :param prefix: Prefix of the object names written (a folder path such as events/).
+    :param aws_access_key_id: Access key id (inline credentials; secret).
+    :param aws_secret_access_key: Secret access key (inline credentials; secret).
+    :param endpoint_url: The storage endpoint, for S3-compatible storage.
+    :param file_format: JSONLines (PostHog's default) or Parquet.
+    :param compression: File compression: Parquet takes zstd, lz4, snappy, gzip, brotli; JSONLines takes gzip, brotli.
+    :param encryption: Server-side encryption: AES256 or aws:kms.
+    :param kms_key_id: With encryption aws:kms: the KMS key id.
+    :param max_file_size_mb: Split the export into files of at most this many MB.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("S3", None, dict(locals()))
 
 
@@ -377,7 +429,21 @@ def Snowflake(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Snowflake through a ``snowflake`` Integration."""
+    """Snowflake through a ``snowflake`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param database: The database written to.
+    :param warehouse: The Snowflake warehouse that runs the load.
+    :param schema: The schema the table is in.
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param table_name: The table written to (created when missing).
+    :param role: The Snowflake role to use.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("Snowflake", integration_id, dict(locals()))
 
 
@@ -391,7 +457,20 @@ def Postgres(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """PostgreSQL through a ``postgresql`` Integration."""
+    """PostgreSQL through a ``postgresql`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param database: The database written to.
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param schema: The schema the table is in.
+    :param table_name: The table written to (created when missing).
+    :param has_self_signed_cert: The database's TLS certificate is self-signed.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("Postgres", integration_id, dict(locals()))
 
 
@@ -408,7 +487,23 @@ def Redshift(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Amazon Redshift through an ``aws-redshift`` Integration (``host`` is the cluster/workgroup endpoint)."""
+    """Amazon Redshift through an ``aws-redshift`` Integration (``host`` is the cluster/workgroup endpoint).
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param database: The database written to.
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param host: Database host (Redshift: the cluster or workgroup endpoint).
+    :param schema: The schema the table is in.
+    :param table_name: The table written to (created when missing).
+    :param properties_data_type: Redshift column type for properties: varchar or super.
+    :param mode: Redshift load mode: INSERT, or COPY through S3 (then copy_inputs).
+    :param copy_inputs: Redshift COPY: {s3_bucket, s3_key_prefix, region_name, authorization, bucket_credentials}.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("Redshift", integration_id, dict(locals()))
 
 
@@ -421,7 +516,19 @@ def BigQuery(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Google BigQuery through a ``google-cloud-service-account`` Integration."""
+    """Google BigQuery through a ``google-cloud-service-account`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param dataset_id: The BigQuery dataset written to.
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param table_id: The BigQuery table written to.
+    :param use_json_type: Write properties as BigQuery JSON instead of STRING.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("BigQuery", integration_id, dict(locals()))
 
 
@@ -437,7 +544,22 @@ def Databricks(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Databricks through a ``databricks`` Integration."""
+    """Databricks through a ``databricks`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param http_path: The Databricks SQL warehouse's HTTP path.
+    :param catalog: The Unity Catalog catalog.
+    :param schema: The schema the table is in.
+    :param table_name: The table written to (created when missing).
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param use_variant_type: Write properties as VARIANT instead of STRING.
+    :param use_automatic_schema_evolution: Let Databricks add new columns to the table.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("Databricks", integration_id, dict(locals()))
 
 
@@ -452,7 +574,21 @@ def AzureBlob(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Azure Blob Storage through an ``azure-blob`` Integration."""
+    """Azure Blob Storage through an ``azure-blob`` Integration.
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param container_name: The Azure Blob Storage container written to.
+    :param integration_id: The posthog.Integration holding the credentials (its id, or the resource itself).
+    :param prefix: Prefix of the object names written (a folder path such as events/).
+    :param file_format: JSONLines (PostHog's default) or Parquet.
+    :param compression: File compression: Parquet takes zstd, lz4, snappy, gzip, brotli; JSONLines takes gzip, brotli.
+    :param max_file_size_mb: Split the export into files of at most this many MB.
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("AzureBlob", integration_id, dict(locals()))
 
 
@@ -463,5 +599,15 @@ def HTTP(
     exclude_events: pulumi.Input[list[str]] | None = None,
     include_events: pulumi.Input[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """PostHog-to-PostHog HTTP export (``url`` must be a PostHog batch ingestion URL)."""
+    """PostHog-to-PostHog HTTP export (``url`` must be a PostHog batch ingestion URL).
+
+    .. generated:params (scripts/gen_docstrings.py; edit the field docs, not these lines)
+
+    :param url: The PostHog batch ingestion URL of the receiving project.
+    :param token: The receiving project's API token (secret).
+    :param exclude_events: Event names not to export.
+    :param include_events: Export only these event names.
+
+    .. /generated
+    """
     return _destination("HTTP", None, dict(locals()))

@@ -82,12 +82,13 @@ def _field_info(f: Field) -> Any:
     return pydantic.Field(default, alias=f.name, title=f.name, description=f.doc or None, json_schema_extra=extra)
 
 
-_MODELS: dict[str, type[BaseModel]] = {}
+_MODELS: dict[tuple[str, tuple[Field, ...]], type[BaseModel]] = {}
 
 
 def model_for(spec: ResourceSpec) -> type[BaseModel]:
-    """The inputs model of ``spec`` (built once per resource type)."""
-    model = _MODELS.get(spec.name)
+    """The inputs model of ``spec`` (built once per resource type and declaration)."""
+    key = (spec.name, tuple(spec.fields))
+    model = _MODELS.get(key)
     if model is None:
         fields: dict[str, Any] = {f"f_{f.name}": (annotation(f), _field_info(f)) for f in spec.fields}
         model = pydantic.create_model(
@@ -96,7 +97,7 @@ def model_for(spec: ResourceSpec) -> type[BaseModel]:
             __doc__=spec.doc or None,
             **fields,
         )
-        _MODELS[spec.name] = model
+        _MODELS[key] = model
     return model
 
 
