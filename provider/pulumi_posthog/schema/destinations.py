@@ -163,9 +163,20 @@ def _destination_model(t: DestinationType) -> type[BaseModel]:
 
 
 @cache
+def _model(name: str) -> type[BaseModel]:
+    return _destination_model(TYPES[name])
+
+
+@cache
+def member(name: str) -> TypeAdapter[Any]:
+    """The model of one destination type (what the union's discriminator picks for ``type=name``)."""
+    return TypeAdapter(_model(name))
+
+
+@cache
 def adapter() -> TypeAdapter[Any]:
     """Every destination type, one model each, told apart by ``type``."""
-    models = tuple(_destination_model(t) for t in TYPES.values())
+    models = tuple(_model(name) for name in TYPES)
     union: Any = Annotated[Union[models], Discriminator("type")]  # noqa: UP007 (a runtime tuple of models)
     return TypeAdapter(union)
 
@@ -220,10 +231,12 @@ def problems(destination: dict[str, Any]) -> list[str]:
     if isinstance(config, dict):
         known = t.all_fields()  # a key set to None counts as unset, unless PostHog does not know it at all
         config = data["config"] = {k: v for k, v in config.items() if v is not None or k not in known}
-    try:
-        adapter().validate_python(data, context={"config": config})
+    try:  # the union's member for this type, as its discriminator picks it (built alone: the first check is fast)
+        member(type_).validate_python(data, context={"config": config})
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors: list[ErrorDetails] = [
+            ErrorDetails(**{**e, "loc": (type_, *e["loc"])}) for e in exc.errors(include_url=False)
+        ]
     else:
         errors = []
     top = sorted(str(e["loc"][1]) for e in errors if len(e["loc"]) == 2 and e["type"] == "extra_forbidden")
