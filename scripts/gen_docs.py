@@ -39,7 +39,7 @@ from pulumi_posthog.resources.integration_rules import is_named
 from pulumi_posthog.resources.spec import Field
 from pulumi_posthog.resources.values import MISSING
 from pulumi_posthog.schema.destinations import json_schema as destination_schema
-from pulumi_posthog.schema.inputs import model_for as inputs_model
+from pulumi_posthog.schema.inputs import json_schema as inputs_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -141,8 +141,8 @@ JSON_TYPES = {
 
 
 def input_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of a resource's inputs (the pydantic model compiled from its spec)."""
-    return inputs_model(spec_for(name)).model_json_schema(by_alias=True)
+    """The JSON Schema of a resource's inputs (the schema compiled from its spec)."""
+    return inputs_schema(spec_for(name))
 
 
 def type_name(prop: dict[str, Any]) -> str:
@@ -259,7 +259,7 @@ def _helper_signature(type_name_: str) -> str:
 
 
 def render_destinations(_: str | None) -> str:
-    schema = destination_schema()  # the pydantic union of every type's model
+    schema = destination_schema()  # the union of every type's schema
     parts = []
     for t in TYPES.values():
         if t.integration_kind:

@@ -1,8 +1,9 @@
-"""The pydantic models compiled from the declarations: what they refuse, what their JSON Schema says, when they load.
+"""The schemas compiled from the declarations: what they refuse, what their JSON Schema says, when pydantic loads.
 
 The bad-input corpus (tests/resources/test_bad_input.py) holds the messages; these tests hold what the models add:
 a known bad config value is found beside an unknown one, values that crashed the hand-written checks are worded,
-the schema carries every declared rule, and ``import pulumi_posthog`` does not load pydantic.
+the schema carries every declared rule, ``import pulumi_posthog`` loads neither pydantic nor pydantic-core, and a
+first check loads pydantic-core only.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def test_the_destination_schema_is_a_union_discriminated_on_type() -> None:
 def test_every_resource_has_an_inputs_model_whose_schema_carries_its_rules() -> None:
     for name in catalog.names():
         spec = spec_for(name)
-        schema = inputs.model_for(spec).model_json_schema(by_alias=True)
+        schema = inputs.json_schema(spec)
         assert list(schema["properties"]) == [f.name for f in spec.fields], name
         assert set(schema.get("required", [])) == {f.name for f in spec.fields if f.required}, name
         for f in spec.fields:
@@ -87,6 +88,7 @@ def test_every_resource_has_an_inputs_model_whose_schema_carries_its_rules() -> 
                 assert prop["enum"] == list(f.choices), (name, f.name)
             if f.uuid is not None:
                 assert "pattern" in prop and ("@current" in prop["pattern"]) == f.current_ok, (name, f.name)
+            assert prop["title"] == f.name and prop.get("description") == (f.doc or None), (name, f.name)
 
 
 def test_import_pulumi_posthog_does_not_load_pydantic() -> None:
@@ -98,3 +100,18 @@ def test_import_pulumi_posthog_does_not_load_pydantic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_first_check_loads_pydantic_core_not_pydantic() -> None:
+    # pydantic's model machinery costs a fresh plugin ~100 ms more than pydantic-core (bench/cold_start.py): the
+    # check path compiles schemas with pydantic-core only; pydantic loads for the JSON Schema (docs), never here.
+    code = (
+        "import sys; from pulumi_posthog.resources.engine import spec_for; "
+        "from pulumi_posthog.resources.batch_export_rules import check_destination; "
+        "spec = spec_for('BatchExport'); "
+        "assert spec.check_fields({'project_id': 1, 'name': ' '}); "
+        "assert check_destination({'type': 'AwsS3', 'config': {'bucket_name': ''}, 'integration_id': 1}); "
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "['pydantic_core']"

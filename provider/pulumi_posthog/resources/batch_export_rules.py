@@ -54,7 +54,7 @@ def check_destination(destination: Any, allow_legacy_s3: bool = False) -> list[s
     if spec is None:
         listed = ", ".join(sorted(TYPES))
         return [f'"{type_}" is not a valid destination type. Use one of: {listed}.']
-    from pulumi_posthog.schema.destinations import problems  # pydantic: loaded on the first check
+    from pulumi_posthog.schema.destinations import problems  # pydantic-core: loaded on the first check
 
     found = problems(destination)
     config = destination.get("config", {})

@@ -89,8 +89,8 @@ class ResourceSpec:
         raise KeyError(name)
 
     def check_fields(self, news: dict[str, Any]) -> list[CheckFailure]:
-        """Required properties, types, choices, minimums and text rules, per property, through the inputs model
-        compiled from ``fields`` (pydantic loads here, on the first check, not on ``import pulumi_posthog``);
+        """Required properties, types, choices, minimums and text rules, per property, through the inputs schema
+        compiled from ``fields`` (pydantic-core loads here, on the first check, not on ``import pulumi_posthog``);
         unknown values pass."""
         from pulumi_posthog.schema.inputs import field_failures
 

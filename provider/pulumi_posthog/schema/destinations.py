@@ -1,7 +1,8 @@
-"""A BatchExport ``destination`` as a pydantic union discriminated on ``type``, and its problems in PostHog's words.
+"""A BatchExport ``destination`` as a union discriminated on ``type`` (pydantic-core schemas), and its problems in
+PostHog's words.
 
-Each destination type (``destinations.TYPES``) becomes a model ``{type, config, integration_id}`` whose ``config``
-is a closed model of the type's keys (``extra="forbid"``: PostHog's "Configuration has unknown field/s"), required
+Each destination type (``destinations.TYPES``) becomes a schema ``{type, config, integration_id}`` whose ``config``
+is closed to the type's keys (``extra_behavior="forbid"``: PostHog's "Configuration has unknown field/s"), required
 keys as PostHog's dataclass fields without defaults, PostHog's defaults as the fields' defaults, and the values typed
 with PostHog's coercions (``str_to_bool`` and str → int: ``"true"`` and ``"5432"`` pass). The rules that look at one
 value (file format, compression for it, the HTTP URL, required text not empty, the integration id) are validators
@@ -12,22 +13,10 @@ carrying PostHog's messages; what pydantic reports is worded as PostHog words it
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal, Union
+from typing import Any
 
-import pydantic
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Strict,
-    TypeAdapter,
-    ValidationError,
-    ValidationInfo,
-    WithJsonSchema,
-)
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
 
 from pulumi_posthog.destinations import (
     CONFIG_DOCS,
@@ -38,7 +27,8 @@ from pulumi_posthog.destinations import (
     DestinationType,
 )
 from pulumi_posthog.resources.values import is_unknown, plain
-from pulumi_posthog.schema.unknown import SKIP_UNKNOWN, SKIP_UNKNOWN_WHOLE
+from pulumi_posthog.schema.jsonschema import documented, json_schema_of
+from pulumi_posthog.schema.unknown import skip_unknown, skip_unknown_whole
 
 NOT_EMPTY = ("bucket_name", "region", "prefix", "container_name")
 """Required text PostHog refuses empty ("The following inputs are empty: [...]")."""
@@ -63,13 +53,17 @@ def _str_to_int(value: Any) -> Any:
     return value
 
 
-COERCED: dict[type, Any] = {
-    bool: Annotated[bool, Strict(), BeforeValidator(_str_to_bool)],
-    int: Annotated[int, Strict(), BeforeValidator(_str_to_int)],
-    str: Annotated[str, Strict()],
-    list: Annotated[list[Any], Strict()],
-    dict: Annotated[dict[str, Any], Strict()],
-}
+def _coerced(declared: type) -> cs.CoreSchema:
+    """A config key's value as PostHog takes it: strict, after PostHog's coercion for bool and int keys."""
+    if declared is bool:
+        return cs.no_info_before_validator_function(_str_to_bool, cs.bool_schema(strict=True))
+    if declared is int:
+        return cs.no_info_before_validator_function(_str_to_int, cs.int_schema(strict=True))
+    if declared is str:
+        return cs.str_schema(strict=True)
+    if declared is list:
+        return cs.list_schema(cs.any_schema(), strict=True)
+    return cs.dict_schema(cs.str_schema(), cs.any_schema(), strict=True)
 
 
 def _file_format(value: str) -> str:
@@ -80,7 +74,7 @@ def _file_format(value: str) -> str:
     return value
 
 
-def _compression(value: str, info: ValidationInfo) -> str:
+def _compression(value: str, info: cs.ValidationInfo) -> str:
     """The compression must be one the file format takes (JSONLines when unset); an unknown or refused format
     leaves it to that format's own check."""
     chosen = ((info.context or {}).get("config") or {}).get("file_format")
@@ -113,20 +107,20 @@ def _integration_id(value: Any) -> Any:
     )
 
 
-def _config_key(t: DestinationType, key: str, declared: type) -> Any:
+def _config_key(t: DestinationType, key: str, declared: type) -> cs.CoreSchema:
     # An unchecked key (PostHog declares it ``X | None`` and takes anything) still documents its type.
-    typed: Any = (
-        Annotated[Any, WithJsonSchema({"type": JSON_TYPE[declared]})] if key in t.unchecked else COERCED[declared]
+    typed = (
+        cs.any_schema(metadata=documented({"type": JSON_TYPE[declared]})) if key in t.unchecked else _coerced(declared)
     )
     if key in NOT_EMPTY and key in t.required:
-        typed = Annotated[typed, AfterValidator(_not_empty(key))]
+        typed = cs.no_info_after_validator_function(_not_empty(key), typed)
     if key == "file_format":
-        typed = Annotated[typed, AfterValidator(_file_format)]
+        typed = cs.no_info_after_validator_function(_file_format, typed)
     elif key == "compression":
-        typed = Annotated[typed, AfterValidator(_compression)]
+        typed = cs.with_info_after_validator_function(_compression, typed)
     elif key == "url" and t.name == "HTTP":
-        typed = Annotated[typed, AfterValidator(_http_url)]
-    return Annotated[typed, BeforeValidator(plain), SKIP_UNKNOWN]
+        typed = cs.no_info_after_validator_function(_http_url, typed)
+    return skip_unknown(cs.no_info_before_validator_function(plain, typed))
 
 
 def _not_empty(key: str) -> Any:
@@ -138,47 +132,53 @@ def _not_empty(key: str) -> Any:
     return check
 
 
-def _config_model(t: DestinationType) -> type[BaseModel]:
-    fields: dict[str, Any] = {}
+def _config_schema(t: DestinationType) -> cs.CoreSchema:
+    fields: dict[str, cs.TypedDictField] = {}
     for key, declared in t.all_fields().items():
-        default: Any = ... if key in t.required else t.server_defaults.get(key)
-        extra: Any = {"secret": True} if key in t.secret else None
-        info = pydantic.Field(default, alias=key, title=key, description=CONFIG_DOCS.get(key), json_schema_extra=extra)
-        fields[f"k_{key}"] = (_config_key(t, key, declared), info)
-    return pydantic.create_model(f"{t.name}Config", __config__=ConfigDict(extra="forbid", title=f"{t.name}"), **fields)
+        value = _config_key(t, key, declared)
+        if key not in t.required:
+            value = cs.with_default_schema(value, default=t.server_defaults.get(key))
+        doc: dict[str, Any] = {"title": key, "description": CONFIG_DOCS.get(key)}
+        if key in t.secret:
+            doc["secret"] = True
+        fields[key] = cs.typed_dict_field(value, required=key in t.required, metadata=documented(doc))
+    return cs.typed_dict_schema(
+        fields, extra_behavior="forbid", ref=f"{t.name}Config", metadata=documented({"title": t.name})
+    )
 
 
-def _destination_model(t: DestinationType) -> type[BaseModel]:
-    integration: Any = Annotated[Any, AfterValidator(_integration_id), SKIP_UNKNOWN]
-    tag: Any = Literal[t.name]  # one literal per type, built at run time
-    config: Any = Annotated[_config_model(t), SKIP_UNKNOWN_WHOLE]
-    return pydantic.create_model(
-        f"{t.name}Destination",
-        __config__=ConfigDict(extra="forbid", title=f"{t.name} destination"),
-        type=(tag, pydantic.Field(title="type")),
-        k_config=(config, pydantic.Field({}, alias="config", title="config", validate_default=True)),
-        k_integration_id=(integration, pydantic.Field(None, alias="integration_id", description=INTEGRATION_ID_DOC)),
-        k_integration=(integration, pydantic.Field(None, alias="integration", description="Same as integration_id.")),
+def _field(schema: cs.CoreSchema, **doc: Any) -> cs.TypedDictField:
+    return cs.typed_dict_field(schema, required=False, metadata=documented(doc))
+
+
+def _destination_schema(t: DestinationType) -> cs.CoreSchema:
+    """``{type, config, integration_id}`` of one type: what the union's discriminator picks for ``type=name``."""
+    integration = cs.with_default_schema(
+        skip_unknown(cs.no_info_after_validator_function(_integration_id, cs.any_schema())), default=None
+    )
+    config = cs.with_default_schema(skip_unknown_whole(_config_schema(t)), default={}, validate_default=True)
+    return cs.typed_dict_schema(
+        {
+            "type": cs.typed_dict_field(cs.literal_schema([t.name]), metadata=documented({"title": "type"})),
+            "config": _field(config, title="config"),
+            "integration_id": _field(integration, title="integration_id", description=INTEGRATION_ID_DOC),
+            "integration": _field(integration, title="integration", description="Same as integration_id."),
+        },
+        extra_behavior="forbid",
+        ref=f"{t.name}Destination",
+        metadata=documented({"title": f"{t.name} destination"}),
     )
 
 
 @cache
-def _model(name: str) -> type[BaseModel]:
-    return _destination_model(TYPES[name])
+def member(name: str) -> SchemaValidator:
+    """The validator of one destination type (built alone: a first check builds one type, not every one)."""
+    return SchemaValidator(_destination_schema(TYPES[name]))
 
 
-@cache
-def member(name: str) -> TypeAdapter[Any]:
-    """The model of one destination type (what the union's discriminator picks for ``type=name``)."""
-    return TypeAdapter(_model(name))
-
-
-@cache
-def adapter() -> TypeAdapter[Any]:
-    """Every destination type, one model each, told apart by ``type``."""
-    models = tuple(_model(name) for name in TYPES)
-    union: Any = Annotated[Union[models], Discriminator("type")]  # noqa: UP007 (a runtime tuple of models)
-    return TypeAdapter(union)
+def union() -> cs.CoreSchema:
+    """Every destination type, one schema each, told apart by ``type``."""
+    return cs.tagged_union_schema({name: _destination_schema(t) for name, t in TYPES.items()}, discriminator="type")
 
 
 def _got(value: Any) -> str:
@@ -231,7 +231,7 @@ def problems(destination: dict[str, Any]) -> list[str]:
     if isinstance(config, dict):
         known = t.all_fields()  # a key set to None counts as unset, unless PostHog does not know it at all
         config = data["config"] = {k: v for k, v in config.items() if v is not None or k not in known}
-    try:  # the union's member for this type, as its discriminator picks it (built alone: the first check is fast)
+    try:  # the union's member for this type, as its discriminator picks it
         member(type_).validate_python(data, context={"config": config})
     except ValidationError as exc:
         errors: list[ErrorDetails] = [
@@ -255,4 +255,4 @@ def problems(destination: dict[str, Any]) -> list[str]:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of ``destination`` (every type; the docs' destination tables are generated from it)."""
-    return adapter().json_schema(by_alias=True)
+    return json_schema_of(union())

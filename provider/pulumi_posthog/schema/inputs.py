@@ -1,35 +1,39 @@
-"""A resource's inputs as a pydantic model compiled from its spec's fields, and its failures in PostHog's words.
+"""A resource's inputs as a pydantic-core schema compiled from its spec's fields, and its failures in PostHog's words.
 
-Each ``Field`` becomes a strict pydantic field: its ``kind`` the type (``int`` refuses ``True``, as DRF does), its
-declarative checks pydantic constraints — ``minimum`` as ``ge``, ``max_length``, ``not_blank`` as the pattern
+Each ``Field`` becomes a strict field of a typed-dict schema: its ``kind`` the type (``int`` refuses ``True``, as DRF
+does), its declarative checks constraints — ``minimum`` as ``ge``, ``max_length``, ``not_blank`` as the pattern
 ``\\S``, ``uuid`` as a UUID pattern (``'@current'`` too with ``current_ok``), ``choices`` as an enum — so the JSON
 Schema the docs are generated from carries every rule. Messages are DRF's, as PostHog answers (``This field may not
 be blank.``, ``Ensure this field has no more than 64 characters.``…), rendered from pydantic's error types.
+
+The schema is what ``pydantic.create_model`` would compile these fields to, written directly: a first ``check`` in a
+fresh plugin process then loads only ``pydantic_core`` (about 20 ms), not pydantic's model machinery (about 100 ms
+more; ``bench/cold_start.py``). ``pydantic`` itself loads only for the JSON Schema (``gen_docs``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-import pydantic
 from pulumi.dynamic import CheckFailure
-from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, StringConstraints, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
 
 from pulumi_posthog.resources.spec import Field, ResourceSpec
 from pulumi_posthog.resources.values import MISSING, is_unknown, plain
-from pulumi_posthog.schema.unknown import SKIP_UNKNOWN
+from pulumi_posthog.schema.jsonschema import documented, json_schema_of
+from pulumi_posthog.schema.unknown import skip_unknown
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 NOT_BLANK = r"\S"
-STRICT: dict[type, Any] = {
-    str: pydantic.StrictStr,
-    int: pydantic.StrictInt,
-    bool: pydantic.StrictBool,
-    float: pydantic.StrictFloat,
-    dict: Annotated[dict[str, Any], Strict()],
-    list: Annotated[list[Any], Strict()],
+STRICT: dict[type, Callable[..., cs.CoreSchema]] = {  # the kind's strict schema, taking that kind's constraints
+    str: lambda **c: cs.str_schema(strict=True, **c),
+    int: lambda **c: cs.int_schema(strict=True, **c),
+    bool: lambda **c: cs.bool_schema(strict=True),
+    float: lambda **c: cs.float_schema(strict=True),
+    dict: lambda **c: cs.dict_schema(cs.str_schema(), cs.any_schema(), strict=True),
+    list: lambda **c: cs.list_schema(cs.any_schema(), strict=True),
 }
 TYPE_ERRORS = frozenset({"string_type", "int_type", "bool_type", "float_type", "dict_type", "list_type"})
 
@@ -50,55 +54,59 @@ def _one_of(f: Field) -> Callable[[Any], Any]:
     return check
 
 
-def annotation(f: Field) -> Any:
-    """The pydantic type of one field: strict, with the field's constraints on the kind they apply to."""
+def _constraints(f: Field, kind: type) -> dict[str, Any]:
+    if kind is str:
+        pattern = None
+        if f.uuid is not None:
+            pattern = f"^(?:{UUID_PATTERN[1:-1]}|@current)$" if f.current_ok else UUID_PATTERN
+        elif f.not_blank:
+            pattern = NOT_BLANK
+        return {k: v for k, v in (("max_length", f.max_length), ("pattern", pattern)) if v is not None}
+    if kind is int and f.minimum is not None:
+        return {"ge": f.minimum}
+    return {}
+
+
+def annotation(f: Field) -> cs.CoreSchema:
+    """The schema of one field's value: strict, with the field's constraints on the kind they apply to."""
     if f.not_blank and f.uuid is not None:
         raise ValueError(f"field {f.name!r}: not_blank and uuid are exclusive (a UUID is never blank)")
-    members = []
-    for kind in _kinds(f):
-        member: Any = STRICT[kind]
-        if kind is str:
-            pattern = None
-            if f.uuid is not None:
-                pattern = f"^(?:{UUID_PATTERN[1:-1]}|@current)$" if f.current_ok else UUID_PATTERN
-            elif f.not_blank:
-                pattern = NOT_BLANK
-            if pattern or f.max_length is not None:
-                member = Annotated[member, StringConstraints(max_length=f.max_length, pattern=pattern)]
-        if kind is int and f.minimum is not None:
-            member = Annotated[member, pydantic.Field(ge=f.minimum)]
-        members.append(member)
-    typed: Any = members[0]
-    for member in members[1:]:
-        typed = typed | member
+    members = [STRICT[kind](**_constraints(f, kind)) for kind in _kinds(f)]
+    typed = members[0] if len(members) == 1 else cs.union_schema([*members])
     if f.choices:
-        typed = Annotated[typed, AfterValidator(_one_of(f))]
-    return Annotated[typed, SKIP_UNKNOWN]
+        typed = cs.no_info_after_validator_function(_one_of(f), typed)
+    return skip_unknown(typed)
 
 
-def _field_info(f: Field) -> Any:
-    default: Any = ... if f.required else (None if f.default is MISSING else f.default)
-    extra: Any = {"enum": list(f.choices)} if f.choices else None
-    return pydantic.Field(default, alias=f.name, title=f.name, description=f.doc or None, json_schema_extra=extra)
+def _field(f: Field) -> cs.TypedDictField:
+    value = annotation(f)
+    if not f.required:
+        value = cs.with_default_schema(value, default=None if f.default is MISSING else f.default)
+    doc: dict[str, Any] = {"title": f.name, **({"description": f.doc} if f.doc else {})}
+    if f.choices:
+        doc["enum"] = list(f.choices)
+    return cs.typed_dict_field(value, required=f.required, metadata=documented(doc))
 
 
-_MODELS: dict[tuple[str, tuple[Field, ...]], type[BaseModel]] = {}
+_SCHEMAS: dict[tuple[str, tuple[Field, ...]], tuple[cs.CoreSchema, SchemaValidator]] = {}
 
 
-def model_for(spec: ResourceSpec) -> type[BaseModel]:
-    """The inputs model of ``spec`` (built once per resource type and declaration)."""
+def schema_for(spec: ResourceSpec) -> tuple[cs.CoreSchema, SchemaValidator]:
+    """The inputs schema of ``spec`` and its validator (built once per resource type and declaration)."""
     key = (spec.name, tuple(spec.fields))
-    model = _MODELS.get(key)
-    if model is None:
-        fields: dict[str, Any] = {f"f_{f.name}": (annotation(f), _field_info(f)) for f in spec.fields}
-        model = pydantic.create_model(
-            f"{spec.name}Inputs",
-            __config__=ConfigDict(extra="ignore", title=spec.name),
-            __doc__=spec.doc or None,
-            **fields,
+    built = _SCHEMAS.get(key)
+    if built is None:
+        doc = {"title": spec.name, **({"description": spec.doc} if spec.doc else {})}
+        schema = cs.typed_dict_schema(
+            {f.name: _field(f) for f in spec.fields}, extra_behavior="ignore", metadata=documented(doc)
         )
-        _MODELS[key] = model
-    return model
+        built = _SCHEMAS[key] = (schema, SchemaValidator(schema))
+    return built
+
+
+def json_schema(spec: ResourceSpec) -> dict[str, Any]:
+    """The JSON Schema of ``spec``'s inputs (the docs' inputs tables are generated from it)."""
+    return json_schema_of(schema_for(spec)[0])
 
 
 def message(f: Field, error: ErrorDetails, value: Any) -> str:
@@ -140,7 +148,7 @@ def field_failures(spec: ResourceSpec, news: dict[str, Any]) -> list[CheckFailur
     input not known yet (a preview) passes, and counts as given."""
     data = {k: plain(v) for k, v in news.items() if v is not None}
     try:
-        model_for(spec).model_validate(data)
+        schema_for(spec)[1].validate_python(data)
     except ValidationError as exc:
         chosen = _first_per_field(exc.errors(include_url=False))
         return [
@@ -151,16 +159,16 @@ def field_failures(spec: ResourceSpec, news: dict[str, Any]) -> list[CheckFailur
     return []
 
 
-_ADAPTERS: dict[Field, TypeAdapter[Any]] = {}
+_VALIDATORS: dict[Field, SchemaValidator] = {}
 
 
 def value_problem(f: Field, value: Any) -> str | None:
     """The failure of one value against one field's rules, or None."""
-    adapter = _ADAPTERS.get(f)
-    if adapter is None:
-        adapter = _ADAPTERS[f] = TypeAdapter(annotation(f))
+    validator = _VALIDATORS.get(f)
+    if validator is None:
+        validator = _VALIDATORS[f] = SchemaValidator(annotation(f))
     try:
-        adapter.validate_python(plain(value))
+        validator.validate_python(plain(value))
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         return message(f, _first_per_field([{**e, "loc": (f.name, *e["loc"])} for e in errors])[f.name], value)
