@@ -48,52 +48,6 @@ BLOCK = re.compile(
 )
 
 RESOURCES = catalog.names()
-IDS = {
-    "Organization": "the organization's UUID",
-    "Project": "the project's id (an integer, as a string; it is a `project_id`)",
-    "BatchExport": "the export's UUID",
-    "Integration": "the integration's id (an integer, as a string)",
-    "BatchExportBackfill": "the backfill's id (PostHog's UUID; older PostHog: its workflow id)",
-    "EnvironmentsRollback": "`<organization id>/environments-rollback`",
-}
-OUTPUT_DOCS = {
-    "Organization": {
-        "slug": "The organization's URL slug.",
-        "created_at": "When it was created (ISO 8601).",
-        "updated_at": "When it was last changed.",
-        "membership_level": "The API key's user's level in it: 1 member, 8 admin, 15 owner.",
-        "member_count": "How many members it has.",
-        "projects": "Its projects: `[{id, name, organization_id}]` (`projects[0]['id']` is a `project_id`).",
-        "teams": "Its environments: `[{id, project_id, name, api_token}]` (`api_token` is the project API key).",
-        "is_member_join_email_enabled": "PostHog's value of this legacy, read-only setting (each user now picks "
-        "member-join emails).",
-        "is_ai_training_locked": "Whether PostHog locked `is_ai_training_opted_in` (then it cannot be changed).",
-        "is_hipaa": "Whether the organization is on a HIPAA plan.",
-        "is_pending_deletion": "Whether PostHog is deleting the organization.",
-    },
-    "Project": {
-        "uuid": "The project's UUID.",
-        "api_token": "The project API key (`phc_…`, public: it goes into the app's PostHog snippet).",
-        "created_at": "When it was created.",
-    },
-    "BatchExport": {
-        "team_id": "The environment (team) the export belongs to.",
-        "created_at": "When it was created.",
-        "last_updated_at": "When it was last changed.",
-        "last_paused_at": "When it was last paused (by the program, in the UI, or by PostHog after failures).",
-        "schema": "For `model='hogql'`: the exported columns PostHog derived from `hogql_query`.",
-    },
-    "Integration": {
-        "display_name": "PostHog's label, e.g. `prod-lake (AWS role 'arn:…')`.",
-        "created_at": "When it was created.",
-        "errors": "PostHog's last error with these credentials, if any.",
-    },
-    "BatchExportBackfill": {
-        "backfill_id": "PostHog's id of the backfill (the same as the resource id).",
-        "status": "`Starting`, `Running`, `Completed`, `Failed`, `Cancelled`, … as of the last create or refresh.",
-    },
-    "EnvironmentsRollback": {"message": "PostHog's answer, e.g. `Migration started`."},
-}
 PARTIAL_REPLACE = {
     ("BatchExport", "destination"): "when `type` changes",
     ("Integration", "config"): "named kinds: any change; upsert kinds: an identity change",
@@ -206,15 +160,14 @@ def render_inputs(name: str) -> str:
 def render_outputs(name: str) -> str:
     spec = spec_for(name)
     annotations = public_class(name).__annotations__
-    docs = OUTPUT_DOCS[name]
-    missing = [o for o in spec.outputs if o not in docs]
+    missing = [o for o, doc in {"id": spec.id_doc, **spec.outputs}.items() if not doc]
     if missing:
-        raise SystemExit(f"{name}: outputs without a description in scripts/gen_docs.py OUTPUT_DOCS: {missing}")
-    rows = [("`id`", "str", IDS[name])]
-    for output in spec.outputs:
+        raise SystemExit(f"{name}: outputs without a description in its spec (id_doc, outputs): {missing}")
+    rows = [("`id`", "str", spec.id_doc)]
+    for output, doc in spec.outputs.items():
         annotation = str(annotations.get(output, "pulumi.Output[Any]"))
         shown = re.sub(r"^pulumi\.Output\[(.*)\]$", r"\1", annotation)
-        rows.append((f"`{output}`", shown, docs[output]))
+        rows.append((f"`{output}`", shown, doc))
     text = table(("Output", "Type", "Description"), rows)
     return text + "\nEvery input is an output too, with the value PostHog has (secrets stay secret).\n"
 

@@ -33,6 +33,8 @@ def test_every_resource_has_its_spec_class_page_scenario_and_bad_inputs(entry: c
     assert page.exists() and f"<!-- generated:inputs {entry.name} -->" in page.read_text(), entry.page
     assert entry.name in lifecycle_covers(), f"no tests/resources/test_lifecycle_*.py has {entry.name} in COVERS"
     assert any(c.resource == entry.name for c in CASES), f"no bad-input case for {entry.name}"
+    assert spec.id_doc, f"{entry.name} has no id_doc"
+    assert spec.outputs and all(spec.outputs.values()), f"{entry.name} has an output without a description"
 
 
 def _type_checking_names(path: Path) -> set[str]:

@@ -63,7 +63,7 @@ def test_the_check_notices_a_spec_change_and_an_edited_table(monkeypatch: pytest
 
 
 def test_an_output_without_a_description_stops_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(OrganizationSpec, "outputs", (*OrganizationSpec.outputs, "new_output"))
+    monkeypatch.setattr(OrganizationSpec, "outputs", {**OrganizationSpec.outputs, "new_output": ""})
     with pytest.raises(SystemExit, match="new_output"):
         gen_docs.render_outputs("Organization")
 

@@ -63,7 +63,11 @@ class BackfillSpec(ResourceSpec):
         ),
         Field("end_at", str, required=True, replace=True, doc="End (exclusive), not in the future."),
     )
-    outputs = ("backfill_id", "status")
+    outputs = {
+        "backfill_id": "PostHog's id of the backfill (the same as the resource id).",
+        "status": "`Starting`, `Running`, `Completed`, `Failed`, `Cancelled`, … as of the last create or refresh.",
+    }
+    id_doc = "the backfill's id (PostHog's UUID; older PostHog: its workflow id)"
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         return f"BatchExportBackfill {id_} of export {state.get('batch_export_id')}"

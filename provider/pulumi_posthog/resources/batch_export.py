@@ -41,7 +41,13 @@ SIMPLE = (
     "timezone",
 )
 HOGQL_QUERY_REFUSED = "'hogql_query' is only supported for 'hogql' not 'events' model"
-OUTPUTS = ("team_id", "created_at", "last_updated_at", "last_paused_at", "schema")
+OUTPUTS = {
+    "team_id": "The environment (team) the export belongs to.",
+    "created_at": "When it was created.",
+    "last_updated_at": "When it was last changed.",
+    "last_paused_at": "When it was last paused (by the program, in the UI, or by PostHog after failures).",
+    "schema": "For `model='hogql'`: the exported columns PostHog derived from `hogql_query`.",
+}
 
 
 def canonical_time(value: Any) -> Any:
@@ -138,6 +144,7 @@ class BatchExportSpec(ResourceSpec):
         ),
     )
     outputs = OUTPUTS
+    id_doc = "the export's UUID"
 
     # -- check -------------------------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:

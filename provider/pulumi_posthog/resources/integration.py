@@ -25,7 +25,11 @@ from pulumi_posthog.resources.spec import Context, Field, ResourceSpec
 from pulumi_posthog.resources.values import is_unknown, plain, same
 
 SUFFIX_LEN = 7
-OUTPUTS = ("display_name", "created_at", "errors")
+OUTPUTS = {
+    "display_name": "PostHog's label, e.g. `prod-lake (AWS role 'arn:…')`.",
+    "created_at": "When it was created.",
+    "errors": "PostHog's last error with these credentials, if any.",
+}
 
 
 class IntegrationInUse(ResourceError):
@@ -103,6 +107,7 @@ class IntegrationSpec(ResourceSpec):
         ),
     )
     outputs = OUTPUTS
+    id_doc = "the integration's id (an integer, as a string)"
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         label = (state.get("config") or {}).get("name") or state.get("display_name")

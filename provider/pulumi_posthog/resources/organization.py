@@ -18,19 +18,19 @@ from pulumi_posthog.resources.spec import Context, Diff, Field
 IGNORED = "is_member_join_email_enabled"
 """Read only in the newest PostHog ("Legacy field; member-join emails are controlled per user"): an output, and a
 configured value is never sent nor diffed, only warned about."""
-OUTPUTS = (
-    "slug",
-    "created_at",
-    "updated_at",
-    "membership_level",
-    "member_count",
-    "projects",
-    "teams",
-    IGNORED,
-    "is_ai_training_locked",
-    "is_hipaa",
-    "is_pending_deletion",
-)
+OUTPUTS = {
+    "slug": "The organization's URL slug.",
+    "created_at": "When it was created (ISO 8601).",
+    "updated_at": "When it was last changed.",
+    "membership_level": "The API key's user's level in it: 1 member, 8 admin, 15 owner.",
+    "member_count": "How many members it has.",
+    "projects": "Its projects: `[{id, name, organization_id}]` (`projects[0]['id']` is a `project_id`).",
+    "teams": "Its environments: `[{id, project_id, name, api_token}]` (`api_token` is the project API key).",
+    IGNORED: "PostHog's value of this legacy, read-only setting (each user now picks member-join emails).",
+    "is_ai_training_locked": "Whether PostHog locked `is_ai_training_opted_in` (then it cannot be changed).",
+    "is_hipaa": "Whether the organization is on a HIPAA plan.",
+    "is_pending_deletion": "Whether PostHog is deleting the organization.",
+}
 # Not kept: ``is_ai_training_cta_shown`` (a UI call-out flag that changes as people use PostHog; it would churn the
 # state, as the onboarding flags of ``teams`` would).
 STATS = ("bayesian", "frequentist")
@@ -85,6 +85,7 @@ class OrganizationSpec(ObjectSpec):
         deletion_protection("organization"),
     )
     outputs = OUTPUTS
+    id_doc = "the organization's UUID"
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []

@@ -17,7 +17,11 @@ from pulumi_posthog.resources.reconcile import Lookup, create_once
 from pulumi_posthog.resources.spec import Context, Field
 from pulumi_posthog.resources.values import is_unknown
 
-OUTPUTS = ("uuid", "api_token", "created_at")
+OUTPUTS = {
+    "uuid": "The project's UUID.",
+    "api_token": "The project API key (`phc_…`, public: it goes into the app's PostHog snippet).",
+    "created_at": "When it was created.",
+}
 NAME_MAX = 200  # posthog/models/project.py: name = models.CharField(max_length=200)
 
 
@@ -48,6 +52,7 @@ class ProjectSpec(ObjectSpec):
         deletion_protection("project"),
     )
     outputs = OUTPUTS
+    id_doc = "the project's id (an integer, as a string; it is a `project_id`)"
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         failures: list[CheckFailure] = []

@@ -32,7 +32,8 @@ class RollbackSpec(ResourceSpec):
             doc='{"<source environment id>": <target environment id>}',
         ),
     )
-    outputs = ("message",)
+    outputs = {"message": "PostHog's answer, e.g. `Migration started`."}
+    id_doc = "`<organization id>/environments-rollback`"
 
     def describe(self, id_: str, state: dict[str, Any]) -> str:
         return f"EnvironmentsRollback of organization {state.get('organization_id')}"

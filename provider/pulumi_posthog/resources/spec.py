@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -77,8 +77,11 @@ class ResourceSpec:
 
     name: ClassVar[str]
     fields: ClassVar[tuple[Field, ...]]
-    outputs: ClassVar[tuple[str, ...]] = ()
+    outputs: ClassVar[Mapping[str, str]] = {}
+    """What PostHog computes, beyond the inputs: output name -> its description (the docs' outputs table)."""
     id_field: ClassVar[str] = "id"
+    id_doc: ClassVar[str] = ""
+    """What the resource id is (the first row of the docs' outputs table)."""
     doc: ClassVar[str] = ""
 
     # -- check -------------------------------------------------------------------------------------------------
