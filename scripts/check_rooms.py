@@ -2,6 +2,7 @@
 
 - ``client/`` imports nothing of Pulumi and nothing of the package outside ``client/``;
 - ``local/`` (posthog-local, the server) imports nothing of the provider, and the provider nothing of ``local/``;
+  both may read ``posthog_words.py`` (PostHog's messages and tables), which imports nothing of the package;
 - the policy pack (``policies.py``) reads resource properties only: of the package it imports nothing but the
   destination tables (``destinations``), the date parsers (``dates``) and the catalog — no client, no engine, no
   connection;
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = "pulumi_posthog"
+WORDS = f"{PACKAGE}.posthog_words"
 TESTS = "tests"
 POLICY_MAY_IMPORT = (
     "pulumi_posthog.destinations",
@@ -60,6 +62,8 @@ def room(path: Path, package_dir: Path) -> str:
         return rel[0]
     if rel[0] in ("policies.py", "policy"):
         return "policy"
+    if rel == ("posthog_words.py",):
+        return "words"
     return "provider"
 
 
@@ -78,7 +82,9 @@ def problems(package_dir: Path) -> list[str]:
                 found.append(f"{where}: the package imports {module} (nothing outside tests/ imports tests)")
             elif kind == "client" and (within(module, "pulumi") or (ours and not within(module, f"{PACKAGE}.client"))):
                 found.append(f"{where}: client/ imports {module} (the client imports nothing of Pulumi or the rest)")
-            elif kind == "local" and ours and not within(module, f"{PACKAGE}.local"):
+            elif kind == "words" and ours:
+                found.append(f"{where}: posthog_words.py imports {module} (PostHog's words import nothing)")
+            elif kind == "local" and ours and not within(module, f"{PACKAGE}.local") and not within(module, WORDS):
                 found.append(f"{where}: local/ imports {module} (posthog-local imports nothing of the provider)")
             elif kind == "provider" and within(module, f"{PACKAGE}.local"):
                 found.append(f"{where}: the provider imports {module} (nothing of posthog-local)")

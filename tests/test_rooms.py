@@ -47,6 +47,23 @@ def test_each_broken_rule_is_named(tmp_path: Path) -> None:
     assert any("policies.py:2: the policy pack imports pulumi_posthog.client" in p for p in found)
 
 
+def test_posthog_words_are_read_by_both_rooms_and_import_nothing(tmp_path: Path) -> None:
+    package = tmp_path / "pulumi_posthog"
+    files = {
+        "posthog_words.py": "from pulumi_posthog.resources import values\nimport re\n",
+        "local/network.py": "from pulumi_posthog.posthog_words import INTERNAL_DOMAIN_PATTERNS\n",
+        "resources/propagation.py": "from pulumi_posthog import posthog_words\n",
+    }
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text)
+
+    assert checker().problems(package) == [
+        "pulumi_posthog/posthog_words.py:1: posthog_words.py imports pulumi_posthog.resources "
+        "(PostHog's words import nothing)"
+    ]
+
+
 def test_an_import_of_tests_from_the_package_or_a_benchmark_is_named(tmp_path: Path) -> None:
     package, bench = tmp_path / "provider" / "pulumi_posthog", tmp_path / "bench"
     files = {

@@ -11,6 +11,7 @@ from pulumi_posthog.local.errors import ServerError
 from pulumi_posthog.local.integration_kinds import network
 from pulumi_posthog.local.models import BatchExport, Integration, Team
 from pulumi_posthog.local.serializers.config_values import coerce_declared, recursive_dict_merge
+from pulumi_posthog.posthog_words import INVALID_HOST, UNREACHABLE_HOST, WRONG_KIND
 
 Invalid = serializers.ValidationError
 S3_FAMILY = ("AwsS3", "S3Compatible")
@@ -19,18 +20,7 @@ LEGACY_PARQUET_LOCKED = (
     "into its Parquet file names. It cannot be turned on for a new export, or turned back on once an export "
     "moved to the standard '.parquet' extension."
 )
-# posthog/security/url_validation.py: a shape error is described, every other refusal shares one message.
-INVALID_HOST = "Invalid host. Enter a hostname or IP address without credentials, scheme, or path."
-UNREACHABLE_HOST = "Could not reach this host. Check that the hostname is correct and reachable from the internet."
 AWS_KEYS = frozenset({"aws_access_key_id", "aws_secret_access_key"})
-KIND_ERRORS = {
-    "Postgres": "Integration is not a PostgreSQL integration.",
-    "Redshift": "Integration is not a Redshift integration.",
-    "Snowflake": "Integration is not a Snowflake integration.",
-    "BigQuery": "Integration is not a Google Cloud service account integration.",
-    "Databricks": "Integration is not a Databricks integration.",
-    "AzureBlob": "Integration is not an Azure Blob integration.",
-}
 MISSING_INTEGRATION = {"AzureBlob": "Integration is required for Azure Blob batch exports"}
 
 
@@ -134,7 +124,7 @@ class Rules:
                 raise Invalid(missing_integration(self.type))
             return
         if integration.kind != kind:
-            raise Invalid(KIND_ERRORS[self.type])
+            raise Invalid(WRONG_KIND[self.type])
 
     # -- latest ------------------------------------------------------------------------------------------
     def build(self, integration: Integration) -> None:
@@ -319,7 +309,7 @@ class Rules:
         if integration.team_id != self.team.id:
             raise Invalid("Integration does not belong to this team.")
         if integration.kind != kind:
-            raise Invalid(KIND_ERRORS[self.type])
+            raise Invalid(WRONG_KIND[self.type])
 
 
 def validate_destination(

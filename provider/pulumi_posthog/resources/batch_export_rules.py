@@ -12,6 +12,7 @@ from pulumi.output import Unknown
 
 from pulumi_posthog.dates import parse_datetime as parse_datetime  # batch_export.py imports it from here
 from pulumi_posthog.destinations import INTERVALS, MODELS, TYPES, DestinationType
+from pulumi_posthog.posthog_words import WRONG_KIND
 from pulumi_posthog.resources.values import is_unknown, plain
 
 # Inline credentials that 2025-era PostHog accepted instead of an Integration, per destination type.
@@ -163,16 +164,6 @@ def check_filters(filters: Any, model: str) -> str | None:
     if filters and model != "events":
         return f"'filters' is only supported for 'events' not '{model}' model"
     return None
-
-
-WRONG_KIND = {
-    "Postgres": "Integration is not a PostgreSQL integration.",
-    "Redshift": "Integration is not a Redshift integration.",
-    "Snowflake": "Integration is not a Snowflake integration.",
-    "BigQuery": "Integration is not a Google Cloud service account integration.",
-    "Databricks": "Integration is not a Databricks integration.",
-    "AzureBlob": "Integration is not an Azure Blob integration.",
-}
 
 
 def integration_kind_problem(destination: Any, kind: Any) -> str | None:

@@ -15,28 +15,20 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pulumi_posthog.client import PostHogError, ValidationError
+from pulumi_posthog.posthog_words import (
+    INTERNAL_DOMAIN_PATTERNS,
+    LOOPBACK_HOSTS,
+    METADATA_HOSTS,
+    ROLE_NOT_VALID,
+    UNREACHABLE_HOST,
+    host_not_valid,
+)
 from pulumi_posthog.resources import waiting
 from pulumi_posthog.resources.integration_rules import ROLE_ARN_RE, redshift_mode
 from pulumi_posthog.resources.waiting import HintedValidationError, retry_while
 
 T = TypeVar("T")
 
-ROLE_NOT_VALID = "AWS role ARN is not valid"
-UNREACHABLE_HOST = "Could not reach this host. Check that the hostname is correct and reachable from the internet."
-# What PostHog refuses from the name alone (posthog/security/url_validation.py): never worth waiting for.
-BLOCKED_NAMES = frozenset({"localhost", "metadata.google.internal"})
-INTERNAL_SUFFIXES = (
-    ".local",
-    ".internal",
-    ".consul",
-    ".lan",
-    ".home",
-    ".corp",
-    ".localdomain",
-    ".home.arpa",
-    ".intranet",
-    ".priv",
-)
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)+\.?$"
 )
@@ -53,7 +45,9 @@ def may_resolve_later(host: Any) -> bool:
         return False
     except ValueError:
         pass
-    return name not in BLOCKED_NAMES and not name.endswith(INTERNAL_SUFFIXES)
+    # What PostHog refuses from the name alone (posthog/security/url_validation.py): never worth waiting for.
+    blocked = name in METADATA_HOSTS or name in LOOPBACK_HOSTS or name.endswith(INTERNAL_DOMAIN_PATTERNS)
+    return not blocked
 
 
 # -- integrations --------------------------------------------------------------------------------------------
@@ -85,7 +79,7 @@ def create_integration(
         if not isinstance(exc, ValidationError):
             return False
         return (arn is not None and exc.detail == ROLE_NOT_VALID) or (
-            host is not None and exc.detail == f"Provided host '{host}' is not valid"
+            host is not None and exc.detail == host_not_valid(host)
         )
 
     def describe(tries: int, delay: float) -> str:

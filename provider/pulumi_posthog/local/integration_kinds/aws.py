@@ -10,6 +10,7 @@ from pulumi_posthog.local import state
 from pulumi_posthog.local.integration_kinds import network
 from pulumi_posthog.local.integration_kinds.common import BuildContext, create_named, fail, required_str
 from pulumi_posthog.local.models import Integration
+from pulumi_posthog.posthog_words import ROLE_NOT_VALID
 
 AWS_ROLE_ARN_RE = re.compile(r"^arn:aws(-[a-z-]+)?:iam::\d{12}:role/.+")
 WORKGROUP_ARN_RE = re.compile(r"^arn:aws(-[a-z-]+)?:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup/.+")
@@ -70,13 +71,13 @@ def build_role(kind: str, config: Mapping[str, Any], ctx: BuildContext) -> Integ
         raise fail("Cannot create AWS integration: Invalid role")
     extra = _extra_for(kind, config)
     if not AWS_ROLE_ARN_RE.match(aws_role_arn):
-        raise fail("AWS role ARN is not valid")
+        raise fail(ROLE_NOT_VALID)
     # PostHog now assumes its own role, then the customer's with ExternalId=external_id(...), which fails with
     # the same message while IAM has not propagated a new role (posthog/models/integration/aws.py,
     # validate_aws_role_arn). Skipped here, except for that window when /_local/aws sets one.
     window = state.get().assume_role_fails_for_seconds
     if state.role_age(aws_role_arn) < window:
-        raise fail("AWS role ARN is not valid")
+        raise fail(ROLE_NOT_VALID)
     return create_named(ctx, kind, name, {"name": name, "aws_role_arn": aws_role_arn, **extra}, {})
 
 

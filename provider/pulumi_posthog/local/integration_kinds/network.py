@@ -16,25 +16,10 @@ import re
 import urllib.parse as urlparse
 
 from pulumi_posthog.local import state
+from pulumi_posthog.posthog_words import INTERNAL_DOMAIN_PATTERNS, LOOPBACK_HOSTS, METADATA_HOSTS
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-METADATA_HOSTS = frozenset({"169.254.169.254", "metadata.google.internal"})
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-INTERNAL_DOMAIN_PATTERNS = (
-    ".local",
-    ".internal",
-    ".svc.cluster.local",
-    ".cluster.local",
-    ".consul",
-    ".lan",
-    ".home",
-    ".corp",
-    ".localdomain",
-    ".home.arpa",
-    ".intranet",
-    ".priv",
-)
 CGNAT_NETWORK = ipaddress.ip_network("100.64.0.0/10")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _BARE_HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")

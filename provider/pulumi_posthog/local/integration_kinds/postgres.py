@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_posthog.local.integration_kinds import network
 from pulumi_posthog.local.integration_kinds.common import BuildContext, fail, required_str, upsert
 from pulumi_posthog.local.models import Integration
+from pulumi_posthog.posthog_words import host_not_valid
 
 SSL_MODES = ("require", "verify-ca", "verify-full")
 MAX_PORT = 65535
@@ -28,7 +29,7 @@ def build_postgres(kind: str, config: Mapping[str, Any], ctx: BuildContext) -> I
     """Upsert keyed on ``{team}-{host}-{port}-{user}``; only the password is secret; no connection test."""
     host = required_str(config, "host", "Host", kind)
     if network.host_block_reason(host) is not None:
-        raise fail(f"Provided host '{host}' is not valid")
+        raise fail(host_not_valid(host))
     port = _port(config, kind)
     user = required_str(config, "user", "A username", kind)
     password = required_str(config, "password", "A password", kind)

@@ -163,19 +163,16 @@ class OrganizationSerializer(OrganizationStatusFields, serializers.ModelSerializ
             "is_not_active_reason",
             "is_pending_deletion",
         ]
+        # PostHog's list also names its declared fields (membership_level, teams, projects, metadata, member_count);
+        # DRF applies read_only_fields to generated fields only, so they are left out here.
         read_only_fields = [
             "id",
             "slug",
             "created_at",
             "updated_at",
-            "membership_level",
             "plugins_access_level",
-            "teams",
-            "projects",
             "available_product_features",
-            "metadata",
             "customer_id",
-            "member_count",
             "is_ai_training_locked",
             "is_ai_training_cta_shown",
             "is_hipaa",
