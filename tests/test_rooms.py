@@ -14,6 +14,12 @@ def checker() -> ModuleType:
     return load_script("check_rooms")
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
 def test_the_package_keeps_its_rooms() -> None:
     assert checker().problems(ROOT / "provider" / "pulumi_posthog") == []
 
@@ -33,9 +39,7 @@ def test_each_broken_rule_is_named(tmp_path: Path) -> None:
         "resources/engine.py": "from pulumi_posthog.local.models import Team\n",
         "policies.py": "from pulumi_posthog.destinations import TYPES\nfrom pulumi_posthog.client import errors\n",
     }
-    for name, text in files.items():
-        (package / name).parent.mkdir(parents=True, exist_ok=True)
-        (package / name).write_text(text)
+    write_tree(package, files)
 
     found = checker().problems(package)
 
@@ -54,9 +58,7 @@ def test_posthog_words_are_read_by_both_rooms_and_import_nothing(tmp_path: Path)
         "local/network.py": "from pulumi_posthog.posthog_words import INTERNAL_DOMAIN_PATTERNS\n",
         "resources/propagation.py": "from pulumi_posthog import posthog_words\n",
     }
-    for name, text in files.items():
-        (package / name).parent.mkdir(parents=True, exist_ok=True)
-        (package / name).write_text(text)
+    write_tree(package, files)
 
     assert checker().problems(package) == [
         "pulumi_posthog/posthog_words.py:1: posthog_words.py imports pulumi_posthog.resources "
