@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from pulumi_posthog.destinations import INTEGRATION_SECRETS
+from pulumi_posthog.posthog_words import ROLE_NOT_VALID
 from pulumi_posthog.resources.values import is_unknown, plain, same
 
 KINDS = tuple(INTEGRATION_SECRETS)
@@ -93,7 +94,7 @@ def _aws(config: dict[str, Any], what: str = "AWS") -> list[str]:
         arn = config.get("aws_role_arn")
         if not isinstance(arn, str) or not ROLE_ARN_RE.match(arn):
             problems.append(
-                "AWS role ARN is not valid: expected arn:aws:iam::<12-digit account>:role/<name> "
+                f"{ROLE_NOT_VALID}: expected arn:aws:iam::<12-digit account>:role/<name> "
                 "(omit aws_role_arn entirely to use access keys)"
             )
     else:
